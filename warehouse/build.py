@@ -1,0 +1,66 @@
+"""Rebuilding staging, core and marts from raw, in one transaction, in one explicit order."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from warehouse.db import read_sql
+from warehouse.spec import CONFIG_DIR
+
+# A folder is a layer, a file is a table: sql/<schema>/<table>.sql builds <schema>.<table>.
+BUILD_ORDER: list[str] = [
+    "staging.register",
+    "staging.b204_1",
+    "staging.b203",
+    "staging.f206_1",
+    "staging.e204_1",
+    "core.register_year",
+    "core.enterprises",
+    "core.industrial_output",
+    "core.finance",
+    "core.investment",
+    "core.trade",
+]
+
+
+def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "industries.yaml") -> None:
+    """meta.local_industries and meta.industry_codes from the zone's mapping file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows = [(i["id"], i["label_zh"], i["label_en"], bool(i.get("hardware")), n)
+            for n, i in enumerate(raw["industries"], start=1)]
+    codes = [(str(code).zfill(4), i["id"]) for i in raw["industries"] for code in i.get("codes", [])]
+    con.execute("create or replace table meta.local_industries (id varchar primary key, label_zh varchar, "
+                "label_en varchar, hardware boolean, sort_order integer)")
+    con.executemany("insert into meta.local_industries values (?, ?, ?, ?, ?)", rows)
+    con.execute("create or replace table meta.industry_codes (code varchar primary key, local_industry varchar)")
+    con.executemany("insert into meta.industry_codes values (?, ?)", codes)
+
+
+def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> float:
+    """Rebuild every derived table; all or nothing. Returns the seconds it took."""
+    started = time.perf_counter()
+    con.execute("begin transaction")
+    try:
+        load_industry_map(con)
+        for name in order or BUILD_ORDER:
+            schema, table = name.split(".")
+            body = read_sql(f"{schema}/{table}.sql")
+            con.execute(f"create or replace table {schema}.{table} as {body}")
+        seconds = time.perf_counter() - started
+        con.execute("insert into meta.builds select now()::timestamp, coalesce(max(load_id), 0), ? "
+                    "from audit.loads where status = 'loaded'", [seconds])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return seconds
+
+
+def needs_build(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a load landed after the last completed build (e.g. a run killed mid-way)."""
+    row = con.execute("select (select coalesce(max(load_id), 0) from audit.loads where status = 'loaded') > "
+                      "(select coalesce(max(max_load_id), -1) from meta.builds)").fetchone()
+    return bool(row[0])

@@ -1,0 +1,69 @@
+"""Opening the warehouse file and creating its fixed structure."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from warehouse.spec import Contract, FormSpec, load_contract
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+_CONFIG = {"autoinstall_known_extensions": False}
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file open for writing."""
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection with extension auto-install off (no network) and the macros defined."""
+    target = str(path)
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only, config=dict(_CONFIG))
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise WarehouseBusy(f"the warehouse {target} is in use by another zonestat process; "
+                                "wait for it to finish and try again") from err
+        raise
+    if not read_only:
+        con.execute(read_sql("init/macros.sql"))
+    else:
+        con.execute(read_sql("init/macros.sql").replace("create or replace macro", "create or replace temp macro"))
+    return con
+
+
+@contextmanager
+def session(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection, closed on exit (DuckDB allows one writer per file)."""
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def read_sql(relative: str) -> str:
+    return (SQL_DIR / relative).read_text(encoding="utf-8")
+
+
+def raw_columns(form: FormSpec) -> list[tuple[str, str]]:
+    """Raw keeps every received value as text, plus the lineage columns."""
+    lineage = [("_load_id", "bigint"), ("_source_file", "varchar"), ("_source_row", "integer"),
+               ("_loaded_at", "timestamp"), ("_units", "map(varchar, double)"),
+               ("_extra", "map(varchar, varchar)")]
+    return lineage + [(name, "varchar") for name in form.fields]
+
+
+def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None) -> None:
+    """Create schemas, audit tables and one raw table per form; safe to run on every open."""
+    contract = contract or load_contract()
+    con.execute(read_sql("init/schema.sql"))
+    for form in contract.forms.values():
+        cols = ", ".join(f"{name} {sqltype}" for name, sqltype in raw_columns(form))
+        con.execute(f"create table if not exists raw.{form.table} ({cols})")
+        for name, sqltype in raw_columns(form):
+            con.execute(f"alter table raw.{form.table} add column if not exists {name} {sqltype}")

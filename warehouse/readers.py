@@ -1,0 +1,197 @@
+"""Read a filing file (CSV in any of the accepted encodings, XLSX, Parquet) into DuckDB as text.
+
+Every reader produces the same thing: a temporary table of VARCHAR columns c0..cN in file order
+plus `_source_row` (the spreadsheet row number: the header is row 1), and the header list.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+
+class FileError(ValueError):
+    """A file that cannot be read at all; the message names the file and, where known, the row."""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    headers: list[str]
+    rows: int
+    encoding: str | None
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CHUNK = 1 << 22
+
+
+def _decode_error(path: Path, encoding: str, chunk: bytes, err: UnicodeDecodeError, lines_before: int) -> FileError:
+    row = lines_before + chunk[:err.start].count(b"\n") + 1
+    bad = chunk[err.start:err.start + 2]
+    return FileError(f"{path.name}: row {row}: bytes {bad!r} are not valid {encoding}; "
+                     "the file is in another encoding")
+
+
+def detect_encoding(path: Path, declared: str | None = None) -> str:
+    """BOM first, then strict UTF-8, then GB18030 (a superset of GBK). Never assumed."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            if declared and codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-8-sig") \
+                    and not codecs.lookup(declared).name.startswith("utf-16"):
+                raise FileError(f"{path.name}: declared encoding {declared} but the file starts with a {name} BOM")
+            return name
+    candidates = [declared] if declared else ["utf-8", "gb18030"]
+    last: FileError | None = None
+    for enc in candidates:
+        try:
+            _check_decodes(path, enc)
+            return enc
+        except FileError as err:
+            last = err
+    if declared:
+        raise FileError(f"{last} (declared encoding {declared!r} does not match the file)")
+    raise FileError(f"{path.name}: not UTF-8 and not GB18030/GBK; cannot tell its encoding ({last})")
+
+
+def _check_decodes(path: Path, encoding: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    lines = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                raise _decode_error(path, encoding, chunk, err, lines) from None
+            lines += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as err:
+            raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
+
+
+def _sniff_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
+    return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
+    """Stream a non-UTF-8 CSV into a UTF-8 copy DuckDB can read (DuckDB reads no GB18030)."""
+    out = workdir / (path.stem + ".utf8.csv")
+    with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(chunk)
+    return out
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None) -> ReadResult:
+    encoding = detect_encoding(path, declared)
+    with path.open("r", encoding=encoding, newline="") as fh:
+        header_line = fh.readline()
+        has_body = any(line.strip() for line in iter(fh.readline, ""))
+    if not header_line.strip():
+        raise FileError(f"{path.name}: the first row is empty; expected a header row")
+    if not has_body:
+        raise FileError(f"{path.name}: has a header row but no data rows")
+    delim = _sniff_delimiter(header_line)
+    headers = next(csv.reader(io.StringIO(header_line), delimiter=delim))
+    with tempfile.TemporaryDirectory(prefix="zonestat-") as tmp:
+        source = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, Path(tmp))
+        columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+        try:
+            con.execute(
+                f"create or replace temp table {table} as "
+                "select *, cast(row_number() over () + 1 as integer) as _source_row "
+                "from read_csv(?, columns = ?, header = false, skip = 1, delim = ?, quote = '\"', "
+                "escape = '\"', all_varchar = true, null_padding = true, strict_mode = false)",
+                [str(source), columns, delim])
+        except duckdb.Error as err:
+            raise FileError(f"{path.name}: not a readable CSV: {str(err).splitlines()[0]}") from err
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    return ReadResult(headers, rows, encoding)
+
+
+def _cell(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise FileError(f"{path.name}: not a readable XLSX workbook (truncated or corrupt: {err})") from err
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        while headers and not headers[-1]:
+            headers.pop()
+        body = [[_cell(v) for v in row[:len(headers)]] for row in rows]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as err:
+        raise FileError(f"{path.name}: XLSX workbook is truncated or corrupt ({err})") from err
+    finally:
+        book.close()
+    numbered = [(i + 2, r) for i, r in enumerate(body) if any(v is not None for v in r)]
+    cols = {f"c{i}": pa.array([r[i] if i < len(r) else None for _, r in numbered], pa.string())
+            for i in range(len(headers))}
+    cols["_source_row"] = pa.array([n for n, _ in numbered], pa.int32())
+    arrow = pa.table(cols)
+    con.register("_xlsx_view", arrow)
+    con.execute(f"create or replace temp table {table} as select * from _xlsx_view")
+    con.unregister("_xlsx_view")
+    return ReadResult(headers, len(numbered), None)
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    try:
+        headers = [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null "
+                                             "or num_children = 0", [str(path)]).fetchall()]
+        casts = ", ".join(f'cast("{h.replace(chr(34), "")}" as varchar) as c{i}' for i, h in enumerate(headers))
+        con.execute(f"create or replace temp table {table} as select {casts}, "
+                    "cast(row_number() over () + 1 as integer) as _source_row from read_parquet(?)", [str(path)])
+    except duckdb.Error as err:
+        raise FileError(f"{path.name}: not a readable Parquet file: {str(err).splitlines()[0]}") from err
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    return ReadResult(headers, rows, None)
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str | None = None) -> ReadResult:
+    """Read any accepted file into `table`; raise FileError naming the file when it cannot be."""
+    if not path.is_file():
+        raise FileError(f"{path}: no such file")
+    if os.path.getsize(path) == 0:
+        raise FileError(f"{path.name}: the file is empty (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        result = read_xlsx(con, path, table)
+    elif suffix == ".parquet":
+        result = read_parquet(con, path, table)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        result = read_csv(con, path, table, encoding)
+    else:
+        raise FileError(f"{path.name}: unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
+    if not any(h.strip() for h in result.headers):
+        raise FileError(f"{path.name}: row 1 holds no column headers")
+    if result.rows == 0:
+        raise FileError(f"{path.name}: has a header row but no data rows")
+    return result

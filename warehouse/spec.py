@@ -1,0 +1,155 @@
+"""The input contract (config/forms.yaml) as objects: forms, fields, header aliases, units."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+_UNIT_SUFFIX = re.compile(r"^(?P<base>.*?)[(\[](?P<unit>[^()\[\]]+)[)\]]$")
+FIELD_TYPES = {"id", "period", "text", "money", "number", "int", "bool", "date", "year"}
+
+
+class SpecError(ValueError):
+    """The contract file itself is wrong (a configuration error, exit code 2)."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    required: bool
+    non_negative: bool
+    aliases: tuple[str, ...]
+
+    @property
+    def header_zh(self) -> str:
+        return self.aliases[0]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    name: str
+    code: str
+    label_zh: str
+    table: str
+    unit: str | None
+    key: tuple[str, ...]
+    january_exempt: bool
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+
+    @property
+    def required(self) -> list[str]:
+        return [f.name for f in self.fields.values() if f.required]
+
+    @property
+    def money_fields(self) -> list[str]:
+        return [f.name for f in self.fields.values() if f.type == "money"]
+
+
+@dataclass(frozen=True)
+class Contract:
+    units: dict[str, float]
+    forms: dict[str, FormSpec]
+
+    def form_by_code(self, code: str) -> FormSpec:
+        for form in self.forms.values():
+            if code in (form.code, form.name, form.table):
+                return form
+        raise SpecError(f"unknown form {code!r}; known: {', '.join(f.code for f in self.forms.values())}")
+
+
+def normalize_header(text: str) -> str:
+    """Canonical comparison form: NFKC (full-width brackets to ASCII), no spaces, lower case."""
+    text = unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "")
+    return re.sub(r"[\s_]+", "", text).replace("－", "-").lower()
+
+
+def split_unit(header: str, units: dict[str, float]) -> tuple[str, str | None]:
+    """Split a trailing '(千元)' style unit off a header; unknown bracket text stays in the name."""
+    text = unicodedata.normalize("NFKC", str(header)).strip()
+    match = _UNIT_SUFFIX.match(text)
+    if match:
+        unit = match.group("unit").strip()
+        lookup = {normalize_header(u): u for u in units}
+        if normalize_header(unit) in lookup:
+            return match.group("base").strip(), lookup[normalize_header(unit)]
+    return text, None
+
+
+def _field(name: str, raw: dict) -> FieldSpec:
+    ftype = raw.get("type")
+    if not _IDENT.match(name) or ftype not in FIELD_TYPES:
+        raise SpecError(f"forms.yaml: field {name!r} has a bad name or type {ftype!r}")
+    aliases = tuple(raw.get("aliases") or ()) + (name,)
+    return FieldSpec(name, ftype, bool(raw.get("required")), bool(raw.get("non_negative")), aliases)
+
+
+def _form(name: str, raw: dict) -> FormSpec:
+    fields = {fname: _field(fname, fraw) for fname, fraw in raw["fields"].items()}
+    table = raw.get("table", name)
+    key = tuple(raw.get("key", ()))
+    if not _IDENT.match(table) or not set(key) <= set(fields):
+        raise SpecError(f"forms.yaml: form {name!r} has a bad table name or key")
+    return FormSpec(name=name, code=str(raw.get("code", name)), label_zh=raw.get("label_zh", name),
+                    table=table, unit=raw.get("unit"), key=key,
+                    january_exempt=bool(raw.get("january_exempt")), fields=fields)
+
+
+@lru_cache(maxsize=4)
+def load_contract(path: Path = CONFIG_DIR / "forms.yaml") -> Contract:
+    """Parse and check the contract file once per process."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    units = {str(k): float(v) for k, v in raw["units"].items()}
+    forms = {name: _form(name, body) for name, body in raw["forms"].items()}
+    for form in forms.values():
+        if form.money_fields and form.unit not in units:
+            raise SpecError(f"forms.yaml: form {form.name!r} needs a target unit from 'units'")
+    return Contract(units=units, forms=forms)
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """How one form reads a file's header row."""
+
+    form: FormSpec
+    columns: dict[int, str]  # column position -> field name
+    units: dict[str, str]  # money field -> unit declared in the header
+    unmatched: list[str]
+    missing: list[str]
+
+
+def match_headers(form: FormSpec, headers: list[str], contract: Contract) -> HeaderMatch:
+    """Map a file's headers onto a form's fields through the alias list."""
+    alias_index = {normalize_header(a): f.name for f in form.fields.values() for a in f.aliases}
+    columns: dict[int, str] = {}
+    units: dict[str, str] = {}
+    unmatched: list[str] = []
+    for pos, header in enumerate(headers):
+        name = alias_index.get(normalize_header(header))
+        unit = None
+        if name is None:
+            base, unit = split_unit(header, contract.units)
+            name = alias_index.get(normalize_header(base))
+        if name is None or name in columns.values():
+            unmatched.append(str(header))
+            continue
+        columns[pos] = name
+        if unit is not None:
+            units[name] = unit
+    missing = [f for f in form.required if f not in columns.values()]
+    return HeaderMatch(form, columns, units, unmatched, missing)
+
+
+def detect_form(headers: list[str], contract: Contract) -> HeaderMatch | None:
+    """The form whose required fields are all present and which explains most headers."""
+    candidates = [match_headers(form, headers, contract) for form in contract.forms.values()]
+    complete = [c for c in candidates if not c.missing]
+    pool = complete or candidates
+    best = max(pool, key=lambda c: (len(c.columns) - len(c.missing) * 2, -len(c.unmatched)))
+    return best if best.columns else None

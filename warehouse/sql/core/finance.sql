@@ -1,0 +1,52 @@
+-- Purpose: B203 finance facts (year to date) with derived monthly values and prior-year bases.
+-- Jan-Feb is one period keyed on February; January filings stay out (January is exempt).
+-- Grain: one row per enterprise_id x period. Upstream: staging.b203, core.enterprises.
+with filings as (
+    select f.*
+    from staging.b203 as f
+    semi join core.enterprises as e using (enterprise_id)
+    where month(f.period) <> 1
+),
+
+sequenced as (
+    select
+        *,
+        year(period) as year,
+        month(period) as month,
+        lag(month(period)) over w as prev_month,
+        lag(operating_revenue_ytd) over w as prev_revenue_ytd,
+        lag(rd_expense_ytd) over w as prev_rd_ytd
+    from filings
+    window w as (partition by enterprise_id, year(period) order by period)
+),
+
+final as (
+    select
+        s.enterprise_id,
+        s.period,
+        s.year,
+        s.month,
+        case when s.month = 2 then 2 else 1 end as months_covered,
+        s.operating_revenue_ytd,
+        s.operating_cost_ytd,
+        s.rd_expense_ytd,
+        s.total_profit_ytd,
+        s.taxes_ytd,
+        s.avg_employees,
+        case when s.month = 2 then s.operating_revenue_ytd
+             when s.prev_month = s.month - 1 then s.operating_revenue_ytd - s.prev_revenue_ytd
+        end as operating_revenue_month,
+        case when s.month = 2 then s.rd_expense_ytd
+             when s.prev_month = s.month - 1 then s.rd_expense_ytd - s.prev_rd_ytd
+        end as rd_expense_month,
+        coalesce(s.operating_revenue_ytd_prior, py.operating_revenue_ytd) as operating_revenue_ytd_py,
+        coalesce(s.rd_expense_ytd_prior, py.rd_expense_ytd) as rd_expense_ytd_py,
+        py.total_profit_ytd as total_profit_ytd_py,
+        s.revisions,
+        s._load_id
+    from sequenced as s
+    left join filings as py
+        on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+)
+
+select * from final

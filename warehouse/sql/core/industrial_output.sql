@@ -1,0 +1,55 @@
+-- Purpose: B204-1 output facts with monthly values derived from year-to-date and the prior-year
+-- same-period base. Jan-Feb is one period keyed on February (January filings stay out: the
+-- form's January is exempt). A unit missing from every register stays out (validation lists it).
+-- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, core.enterprises.
+with filings as (
+    select f.*
+    from staging.b204_1 as f
+    semi join core.enterprises as e using (enterprise_id)
+    where month(f.period) <> 1
+),
+
+sequenced as (
+    select
+        *,
+        year(period) as year,
+        month(period) as month,
+        lag(month(period)) over w as prev_month,
+        lag(gross_output_value_ytd) over w as prev_gross_ytd,
+        lag(sales_output_value_ytd) over w as prev_sales_ytd,
+        lag(export_delivery_value_ytd) over w as prev_export_ytd
+    from filings
+    window w as (partition by enterprise_id, year(period) order by period)
+),
+
+final as (
+    select
+        s.enterprise_id,
+        s.period,
+        s.year,
+        s.month,
+        case when s.month = 2 then 2 else 1 end as months_covered,
+        s.gross_output_value_ytd,
+        s.sales_output_value_ytd,
+        s.export_delivery_value_ytd,
+        s.gross_output_value as gross_output_value_reported,
+        case when s.month = 2 then s.gross_output_value_ytd
+             when s.prev_month = s.month - 1 then s.gross_output_value_ytd - s.prev_gross_ytd
+        end as gross_output_value_month,
+        case when s.month = 2 then s.sales_output_value_ytd
+             when s.prev_month = s.month - 1 then s.sales_output_value_ytd - s.prev_sales_ytd
+        end as sales_output_value_month,
+        case when s.month = 2 then s.export_delivery_value_ytd
+             when s.prev_month = s.month - 1 then s.export_delivery_value_ytd - s.prev_export_ytd
+        end as export_delivery_value_month,
+        coalesce(s.gross_output_value_ytd_prior, py.gross_output_value_ytd) as gross_output_value_ytd_py,
+        py.sales_output_value_ytd as sales_output_value_ytd_py,
+        py.export_delivery_value_ytd as export_delivery_value_ytd_py,
+        s.revisions,
+        s._load_id
+    from sequenced as s
+    left join filings as py
+        on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+)
+
+select * from final

@@ -1,0 +1,49 @@
+-- Purpose: E204-1 above-quota wholesale and retail facts with derived monthly values and the
+-- prior-year base. Jan-Feb is one period keyed on February.
+-- Grain: one row per enterprise_id x period. Upstream: staging.e204_1, core.enterprises.
+with filings as (
+    select f.*
+    from staging.e204_1 as f
+    semi join core.enterprises as e using (enterprise_id)
+    where month(f.period) <> 1
+),
+
+sequenced as (
+    select
+        *,
+        year(period) as year,
+        month(period) as month,
+        lag(month(period)) over w as prev_month,
+        lag(goods_sales_ytd) over w as prev_goods_ytd,
+        lag(retail_sales_ytd) over w as prev_retail_ytd
+    from filings
+    window w as (partition by enterprise_id, year(period) order by period)
+),
+
+final as (
+    select
+        s.enterprise_id,
+        s.period,
+        s.year,
+        s.month,
+        case when s.month = 2 then 2 else 1 end as months_covered,
+        s.goods_sales_ytd,
+        s.retail_sales_ytd,
+        s.goods_sales as goods_sales_reported,
+        s.retail_sales as retail_sales_reported,
+        case when s.month = 2 then s.goods_sales_ytd
+             when s.prev_month = s.month - 1 then s.goods_sales_ytd - s.prev_goods_ytd
+        end as goods_sales_month,
+        case when s.month = 2 then s.retail_sales_ytd
+             when s.prev_month = s.month - 1 then s.retail_sales_ytd - s.prev_retail_ytd
+        end as retail_sales_month,
+        coalesce(s.goods_sales_ytd_prior, py.goods_sales_ytd) as goods_sales_ytd_py,
+        coalesce(s.retail_sales_ytd_prior, py.retail_sales_ytd) as retail_sales_ytd_py,
+        s.revisions,
+        s._load_id
+    from sequenced as s
+    left join filings as py
+        on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+)
+
+select * from final

@@ -1,0 +1,65 @@
+-- Purpose: the warehouse's fixed tables: layers as schemas, the audit trail and metadata.
+-- raw tables are created from the input contract (warehouse/spec.py); staging, core and marts
+-- are rebuilt from raw by warehouse/build.py.
+create schema if not exists raw;
+create schema if not exists staging;
+create schema if not exists core;
+create schema if not exists marts;
+create schema if not exists audit;
+create schema if not exists meta;
+
+create sequence if not exists audit.load_seq start 1;
+
+-- one row per file zonestat tried to load
+create table if not exists audit.loads (
+    load_id       bigint primary key,
+    source_file   varchar not null,   -- path as given
+    file_name     varchar not null,
+    sha256        varchar not null,
+    form          varchar,            -- form code, e.g. B204-1; null when not recognised
+    encoding      varchar,
+    status        varchar not null,   -- loaded | failed
+    rows_read     integer not null default 0,
+    rows_loaded   integer not null default 0,
+    rows_rejected integer not null default 0,
+    rows_warned   integer not null default 0,
+    message       varchar,
+    started_at    timestamp not null,
+    finished_at   timestamp
+);
+
+-- how each column of each file was read: header -> field and unit
+create table if not exists audit.load_columns (
+    load_id       bigint not null,
+    position      integer not null,
+    source_header varchar not null,
+    field         varchar,            -- null: the header matched no field (kept in raw._extra)
+    unit          varchar
+);
+
+-- rows that could not be typed; they stay in raw but never reach staging
+create table if not exists audit.rejected_rows (
+    load_id     bigint not null,
+    source_file varchar not null,
+    source_row  integer not null,
+    form        varchar not null,
+    fields      varchar[] not null,
+    reason      varchar not null,
+    raw_values  json
+);
+
+-- rows loaded with a remark (e.g. a January filing of a form whose January is exempt)
+create table if not exists audit.load_warnings (
+    load_id     bigint not null,
+    source_file varchar not null,
+    source_row  integer not null,
+    form        varchar not null,
+    field       varchar,
+    message     varchar not null
+);
+
+create table if not exists meta.builds (
+    built_at    timestamp not null,
+    max_load_id bigint not null,
+    seconds     double not null
+);

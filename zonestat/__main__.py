@@ -1,0 +1,3 @@
+from zonestat.cli import main
+
+main()

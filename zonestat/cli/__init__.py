@@ -1,0 +1,26 @@
+"""The zonestat command line: one Typer app, one module per command group.
+
+Heavy libraries (Great Expectations, statsmodels, Prefect) are imported inside the commands
+that need them, so `zonestat --help` stays fast.
+"""
+from __future__ import annotations
+
+import typer
+
+from zonestat.cli import demo, loading, query
+
+app = typer.Typer(
+    name="zonestat",
+    help="zonestat: 开发区统计数据管线 statistics pipeline for a development zone's monthly filings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(demo.demo)
+app.command("ingest")(loading.ingest)
+app.command("loads")(loading.loads)
+app.command("query")(query.query)
+
+
+def main() -> None:
+    app()
