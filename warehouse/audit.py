@@ -3,13 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.db import read_sql
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[dict]:
-    cur = con.execute(sql, params or {})
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
+from warehouse.db import fetch_dicts as _rows, read_sql
 
 
 def load_summary(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[dict]:

@@ -24,6 +24,11 @@ BUILD_ORDER: list[str] = [
     "core.investment",
     "core.trade",
 ]
+# Views over core, created after the tables; the indicator model filters them by period.
+VIEWS: list[str] = [
+    "marts.measure_facts",
+    "marts.scope_units",
+]
 
 
 def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "industries.yaml") -> None:
@@ -49,6 +54,9 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> flo
             schema, table = name.split(".")
             body = read_sql(f"{schema}/{table}.sql")
             con.execute(f"create or replace table {schema}.{table} as {body}")
+        for name in VIEWS:
+            schema, view = name.split(".")
+            con.execute(f"create or replace view {schema}.{view} as {read_sql(f'{schema}/{view}.sql')}")
         seconds = time.perf_counter() - started
         con.execute("insert into meta.builds select now()::timestamp, coalesce(max(load_id), 0), ? "
                     "from audit.loads where status = 'loaded'", [seconds])

@@ -46,6 +46,13 @@ def session(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDB
         con.close()
 
 
+def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> list[dict]:
+    """Run a query and return its rows as dicts keyed by column name."""
+    cur = con.execute(sql, params if params is not None else [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
 def read_sql(relative: str) -> str:
     return (SQL_DIR / relative).read_text(encoding="utf-8")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from zonestat.cli import demo, loading, query
+from zonestat.cli import demo, indicators, loading, query
 
 app = typer.Typer(
     name="zonestat",
@@ -20,6 +20,7 @@ app.command("demo")(demo.demo)
 app.command("ingest")(loading.ingest)
 app.command("loads")(loading.loads)
 app.command("query")(query.query)
+app.command("indicators")(indicators.indicators)
 
 
 def main() -> None:

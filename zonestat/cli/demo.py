@@ -41,6 +41,7 @@ def ensure_demo_data(root: Path, seed: int) -> dict:
 def demo(seed: int = typer.Option(DEMO_SEED, help="Seed of the generated zone (deterministic)."),
          as_of: str = typer.Option(DEMO_AS_OF, "--as-of", help="Ingest filings up to this month (YYYY-MM).")) -> None:
     """演示: generate a realistic zone (2019-2024 filings), ingest through 2024-06, print the results."""
+    from zonestat.cli.indicators import briefing_rows, compute, print_briefing
     from zonestat.cli.loading import print_summary, run_ingest
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", as_of):
@@ -49,8 +50,14 @@ def demo(seed: int = typer.Option(DEMO_SEED, help="Seed of the generated zone (d
     s.ensure_dirs()
     console.print(f"演示数据 demo zone: {s.demo_dir}  仓库 warehouse: {s.db_path}")
     manifest = ensure_demo_data(s.demo_dir, seed)
-    console.print(f"生成 generated: {manifest.get('enterprises', '?')} 家规上工业企业 industrial units, "
-                  f"{manifest.get('projects', '?')} 个投资项目 projects, {manifest.get('trade_units', '?')} "
-                  "家限上批零单位 trade units")
+    counts = manifest.get("counts", {})
+    year = as_of[:4]
+    console.print(f"生成 generated: {counts.get('enterprises_above_scale', {}).get(year, '?')} 家规上工业企业 "
+                  f"above-scale industrial units, {counts.get('projects_total', '?')} 个投资项目 projects, "
+                  f"{counts.get('trade_units_above_quota', {}).get(year, '?')} 家限上批零单位 above-quota trade "
+                  f"units ({year})")
     batch = run_ingest(demo_files(s.demo_dir, as_of))
     print_summary(batch)
+    period, path = compute(as_of)
+    print_briefing(briefing_rows(period))
+    console.print(f"指标已导出 indicators exported: {path}")

@@ -12,7 +12,8 @@ LOAD_COLUMNS = {"form": "表式 form", "files": "文件 files", "files_failed": 
                 "rows_read": "读入 read", "rows_loaded": "入库 loaded", "rows_rejected": "拒收 rejected",
                 "rows_warned": "提示 warned"}
 REASON_COLUMNS = {"outcome": "结果 outcome", "form": "表式 form", "field": "字段 field",
-                  "check_name": "问题 problem", "rows": "行数 rows", "example": "示例 example"}
+                  "check_name": "问题 problem", "rows": "行数 rows"}
+OUTCOME_ZH = {"rejected": "拒收 rejected", "warning": "提示 warning"}
 COVERAGE_COLUMNS = {"form": "表式 form", "units": "单位数 units", "rows": "行 rows",
                     "first_period": "起 from", "last_period": "止 to",
                     "rows_unknown_unit": "名录外 not in register"}
@@ -48,7 +49,12 @@ def print_summary(batch) -> None:
         print_table(audit.load_summary(con, ids), LOAD_COLUMNS, title="入库汇总 Load summary")
         reasons = audit.rejection_reasons(con, ids)
         if reasons:
+            for r in reasons:
+                r["outcome"] = OUTCOME_ZH.get(r["outcome"], r["outcome"])
             print_table(reasons, REASON_COLUMNS, title="拒收与提示原因 Rejected rows and warnings, by reason")
+            console.print("示例 examples (file, row, field):")
+            for r in reasons:
+                console.print(f"  - {r['example']}", soft_wrap=True)
         print_table(audit.core_coverage(con), COVERAGE_COLUMNS, title="核心层数据 What core now holds")
     if skipped:
         console.print(f"{skipped} 个文件此前已入库, 未作改动 ({skipped} files were already loaded; nothing changed)")

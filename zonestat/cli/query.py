@@ -31,7 +31,7 @@ def query(sql: str = typer.Argument(..., help="A SQL query, e.g. \"select * from
         raise fail("--format parquet needs --out FILE")
     with session(require_db(settings()), read_only=True) as con:
         try:
-            table = con.execute(sql).to_arrow_table()
+            table = con.sql(sql).to_arrow_table()
         except duckdb.Error as err:
             raise fail(f"query failed: {str(err).splitlines()[0]}") from err
     if format == "parquet":

@@ -20,7 +20,7 @@ sequenced as (
     window w as (partition by enterprise_id, year(period) order by period)
 ),
 
-final as (
+based as (
     select
         s.enterprise_id,
         s.period,
@@ -47,6 +47,20 @@ final as (
     from sequenced as s
     left join filings as py
         on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+),
+
+final as (
+    -- the prior-year base of the month (本月上年同期): difference of the prior-year YTD bases
+    select
+        *,
+        case when month = 2 then operating_revenue_ytd_py
+             when lag(month) over w = month - 1 then operating_revenue_ytd_py - lag(operating_revenue_ytd_py) over w
+        end as operating_revenue_month_py,
+        case when month = 2 then rd_expense_ytd_py
+             when lag(month) over w = month - 1 then rd_expense_ytd_py - lag(rd_expense_ytd_py) over w
+        end as rd_expense_month_py
+    from based
+    window w as (partition by enterprise_id, year order by month)
 )
 
 select * from final

@@ -22,7 +22,7 @@ sequenced as (
     window w as (partition by enterprise_id, year(period) order by period)
 ),
 
-final as (
+based as (
     select
         s.enterprise_id,
         s.period,
@@ -50,6 +50,23 @@ final as (
     from sequenced as s
     left join filings as py
         on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+),
+
+final as (
+    -- the prior-year base of the month (本月上年同期): difference of the prior-year YTD bases
+    select
+        *,
+        case when month = 2 then gross_output_value_ytd_py
+             when lag(month) over w = month - 1 then gross_output_value_ytd_py - lag(gross_output_value_ytd_py) over w
+        end as gross_output_value_month_py,
+        case when month = 2 then sales_output_value_ytd_py
+             when lag(month) over w = month - 1 then sales_output_value_ytd_py - lag(sales_output_value_ytd_py) over w
+        end as sales_output_value_month_py,
+        case when month = 2 then export_delivery_value_ytd_py
+             when lag(month) over w = month - 1 then export_delivery_value_ytd_py - lag(export_delivery_value_ytd_py) over w
+        end as export_delivery_value_month_py
+    from based
+    window w as (partition by enterprise_id, year order by month)
 )
 
 select * from final

@@ -19,7 +19,7 @@ sequenced as (
     window w as (partition by project_id, year(period) order by period)
 ),
 
-final as (
+based as (
     select
         s.project_id,
         s.period,
@@ -43,6 +43,17 @@ final as (
     from sequenced as s
     left join filings as py
         on py.project_id = s.project_id and py.period = s.period - interval 1 year
+),
+
+final as (
+    -- the prior-year base of the month (本月上年同期): difference of the prior-year YTD bases
+    select
+        *,
+        case when month = 2 then completed_investment_ytd_py
+             when lag(month) over w = month - 1 then completed_investment_ytd_py - lag(completed_investment_ytd_py) over w
+        end as completed_investment_month_py
+    from based
+    window w as (partition by project_id, year order by month)
 )
 
 select * from final

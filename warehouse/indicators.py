@@ -1,0 +1,62 @@
+"""Evaluating the indicator catalog for a period into marts.indicator_values (idempotent per period)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+
+from warehouse.catalog import write_meta
+from warehouse.db import read_sql
+
+MIN_COVERAGE = 0.95
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+VALUES_DDL = """create table if not exists marts.indicator_values (
+    indicator_id varchar not null, period date not null, "window" varchar not null,
+    breakdown varchar not null, member varchar not null, value double, unit varchar,
+    current_amount double, base_amount double, growth_pct double, contribution_pct double,
+    pull_pp double, share_of_total_pct double, growth_2y_avg_pct double, n_in_scope bigint,
+    n_filed bigint, coverage_pct double, status varchar not null, alert varchar, detail varchar,
+    primary key (indicator_id, period, "window", breakdown, member))"""
+
+
+class PeriodError(ValueError):
+    """A period that is malformed or cannot carry figures (e.g. January, reported with February)."""
+
+
+def parse_period(text: str) -> dt.date:
+    """'2024-06' -> date(2024, 6, 1); January is refused: Jan-Feb is one period keyed on February."""
+    match = _PERIOD.match(text.strip())
+    if not match:
+        raise PeriodError(f"period {text!r} must look like 2024-06")
+    year, month = int(match.group(1)), int(match.group(2))
+    if month == 1:
+        raise PeriodError(f"{text}: January is reported together with February; use {year}-02 (1-2月)")
+    return dt.date(year, month, 1)
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, period: dt.date, min_coverage: float = MIN_COVERAGE) -> int:
+    """Replace the period's rows of marts.indicator_values with a fresh evaluation; returns rows."""
+    con.execute("begin transaction")
+    try:
+        write_meta(con)
+        con.execute(VALUES_DDL)
+        con.execute("create or replace view marts.briefing as " + read_sql("marts/briefing.sql"))
+        con.execute("delete from marts.indicator_values where period = ?", [period])
+        con.execute("insert into marts.indicator_values by name " + read_sql("marts/indicator_values.sql"),
+                    {"period": period, "min_coverage": min_coverage})
+        con.execute("insert into marts.indicator_values by name " + read_sql("marts/indicator_counts.sql"),
+                    {"period": period})
+        rows = con.execute("select count(*) from marts.indicator_values where period = ?", [period]).fetchone()[0]
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return rows
+
+
+def loaded_periods(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Every period with filings in core (any form), oldest first."""
+    rows = con.execute("select distinct period from marts.measure_facts order by period").fetchall()
+    return [r[0] for r in rows]

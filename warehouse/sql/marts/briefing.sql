@@ -1,0 +1,31 @@
+-- Purpose: the half-year (or any month's) briefing: one row per headline indicator, zone level,
+-- year to date, with Chinese and English labels and the value rounded for display.
+-- Grain: period x indicator_id. Upstream: marts.indicator_values, meta.indicators.
+with headline as (
+    select * from meta.indicators where headline is not null
+),
+
+final as (
+    select
+        v.period,
+        strftime(v.period, '%Y') || '年' || case when month(v.period) = 2 then '1-2月'
+            else '1-' || month(v.period) || '月' end as period_label,
+        h.headline as sort_order,
+        v.indicator_id,
+        h.label_zh,
+        h.label_en,
+        round(v.value, h.decimals) as value,
+        v.unit,
+        h.decimals,
+        v.status,
+        v.alert,
+        v.detail,
+        v.n_in_scope,
+        v.n_filed,
+        v.coverage_pct
+    from marts.indicator_values as v
+    join headline as h using (indicator_id)
+    where v.breakdown = 'zone' and v."window" = 'ytd'
+)
+
+select * from final
