@@ -5,9 +5,10 @@ files with pandas/openpyxl, normalises units from the headers and applies the de
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,7 @@ def valid_code(code: str) -> bool:
     return CHARSET[(31 - total % 31) % 31] == code[17]
 
 
+@functools.lru_cache(maxsize=None)
 def header_map(form: str) -> dict[str, tuple[str, float, bool]]:
     """Accepted header -> (field, factor to 千元, numeric); no unit in the header means the form's unit."""
     spec = yaml.safe_load((CONFIG / "forms.yaml").read_text(encoding="utf-8"))["forms"][form]
@@ -76,27 +78,31 @@ def header_map(form: str) -> dict[str, tuple[str, float, bool]]:
     return out
 
 
-def parse_period(value) -> str:
-    if isinstance(value, (datetime, date, pd.Timestamp)):
-        return f"{value.year}-{value.month:02d}"
-    match = re.fullmatch(r"(\d{4})(?:年|-)?(\d{1,2})月?", str(value).strip())
-    assert match, f"unreadable period {value!r}"
-    return f"{match.group(1)}-{int(match.group(2)):02d}"
+def parse_period(values: pd.Series) -> pd.Series:
+    """'2024年6月', '202406', '2024-06' or a date cell -> '2024-06'."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m")
+    parts = values.astype(str).str.strip().str.extract(r"^(\d{4})(?:年|-)?(\d{1,2})月?$")
+    assert parts.notna().all().all(), f"unreadable periods: {values[parts.isna().any(axis=1)].tolist()[:3]}"
+    return parts[0] + "-" + parts[1].str.zfill(2)
 
 
 def read_file(path: Path, form: str) -> pd.DataFrame:
+    """One written file as field-named columns, money normalised to 千元 from its headers."""
     if path.suffix == ".xlsx":
         raw = pd.read_excel(path, dtype=object)
+        raw = raw.apply(lambda col: pd.to_datetime(col) if col.map(type).eq(datetime).all() else col)
     else:
         encoding = {"register": "utf-8-sig", "e204_1": "utf-8"}.get(form, "gb18030")
         raw = pd.read_csv(path, encoding=encoding, dtype=str, keep_default_na=False)
     mapping = header_map(form)
-    frame = pd.DataFrame()
+    frame = raw.rename(columns={c: mapping[c][0] for c in raw.columns})
     for column in raw.columns:
         name, factor, numeric = mapping[column]
-        frame[name] = pd.to_numeric(raw[column]) * factor if numeric else raw[column]
+        if numeric:
+            frame[name] = pd.to_numeric(frame[name]) * factor
     if "period" in frame:
-        frame["period"] = [parse_period(v) for v in frame["period"]]
+        frame["period"] = parse_period(frame["period"])
     frame["_file"] = path.as_posix()
     return frame
 
@@ -230,6 +236,20 @@ def test_defects_are_in_the_raw_files(demo):
     assert unknown in set(read_file(out / kinds[5]["file"], "e204_1")["enterprise_id"])
     assert len(read_file(out / "filings/2024-01/B203_202401.csv", "b203")) == 3
     assert not list(out.glob("filings/*-01/B204-1_*")) and not list(out.glob("filings/*-01/206-1_*"))
+
+
+def test_layout_one_file_per_form_and_month(demo, data):
+    out, _ = demo
+    for year in range(2019, 2025):
+        assert (out / f"register/register_{year}.csv").exists()
+        names = data["register"][data["register"]["year"] == str(year)]["enterprise_name"]
+        assert names.is_unique
+        for month in range(2, 13):
+            folder = out / f"filings/{year}-{month:02d}"
+            for stem in ("B204-1", "B203", "E204-1"):
+                assert (folder / f"{stem}_{year}{month:02d}.csv").exists()
+            assert (folder / f"206-1_{year}{month:02d}.xlsx").exists()
+    assert sorted(p.name for p in out.glob("filings/*-01/*")) == ["B203_202401.csv"]
 
 
 def test_encodings_and_units(demo):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from zonestat.cli import demo, indicators, loading, query
+from zonestat.cli import demo, indicators, loading, query, run
 
 app = typer.Typer(
     name="zonestat",
@@ -21,6 +21,7 @@ app.command("ingest")(loading.ingest)
 app.command("loads")(loading.loads)
 app.command("query")(query.query)
 app.command("indicators")(indicators.indicators)
+app.command("run")(run.run)
 
 
 def main() -> None:

@@ -75,13 +75,13 @@ class Registry:
                 self.codes.add(code)
                 return code
 
-    def company_name(self, words: tuple[str, ...], listed_ok: bool = True) -> str:
+    def company_name(self, words: tuple[str, ...]) -> str:
         """A unique plausible company name built from a brand and a line of business."""
         while True:
             brand = "".join(self.rng.choice(list(_BRAND), 2))
             place = str(self.rng.choice(_PLACES))
             word = str(self.rng.choice(words))
-            form = "股份有限公司" if listed_ok and self.rng.random() < 0.06 else "有限公司"
+            form = "股份有限公司" if self.rng.random() < 0.06 else "有限公司"
             name = f"{place}{brand}{word}{form}"
             if name not in self.names:
                 self.names.add(name)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from zonestat.demo import projects as proj, series
-from zonestat.demo.calibrate import (H1, TARGETS, Y24, fit_industries, fit_sei_and_second_half, growth_ratio,
+from zonestat.demo.calibrate import (H1, TARGETS, Y23, Y24, fit_industries, fit_sei_and_second_half, growth_ratio,
                                     h1, settle, to_units)
 from zonestat.demo.identity import Registry
 from zonestat.demo.population import assign_sei, build_firms, build_trades, filing_mask
@@ -52,7 +52,7 @@ def _industry(firms: pd.DataFrame, rng: np.random.Generator) -> tuple[dict, np.n
     levels = series.output_levels(firms, rng)
     output = series.monthly_output(levels, rng)
     fit_industries(output, firms, s)
-    h1_now, h1_before = output[:, Y24, :H1].sum(axis=1), output[:, Y24 - 1, :H1].sum(axis=1)
+    h1_now, h1_before = output[:, Y24, :H1].sum(axis=1), output[:, Y23, :H1].sum(axis=1)
     innovative = h1_now / h1_before + rng.normal(0.0, 0.08, len(firms))  # SEI firms tend to grow faster
     assign_sei(firms, h1_now, s, TARGETS["sei_output_share"], innovative)
     fit_sei_and_second_half(output, firms, s)
@@ -90,8 +90,8 @@ def _investment(projects: pd.DataFrame, rng: np.random.Generator) -> tuple[np.nd
 
     def other_fit(v: np.ndarray) -> float:
         """Non-manufacturing 2024 investment relative to what the total growth needs."""
-        need = total * h1(v, every & files[:, Y24 - 1, 5], Y24 - 1) - h1(v, manuf & files[:, Y24, 5], Y24)
-        return h1(v, ~manuf & files[:, Y24, 5], Y24) / need
+        need = total * h1(v, every & files[:, Y23, H1 - 1], Y23) - h1(v, manuf & files[:, Y24, H1 - 1], Y24)
+        return h1(v, ~manuf & files[:, Y24, H1 - 1], Y24) / need
 
     steps = [(manuf, lambda v: growth_ratio(v, manuf, files), 1.0 + TARGETS["manufacturing_investment_growth"]),
              (~manuf, other_fit, 1.0)]

@@ -1,0 +1,94 @@
+"""The monthly pipeline as Prefect flows: one flow per stage, run in order by a parent flow."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from prefect import flow
+
+from flows import stages
+from zonestat.settings import load_settings
+
+
+def check_period(period: str) -> str:
+    """Refuse a malformed period before any work is done (2024-06; January is part of 1-2月)."""
+    from warehouse.indicators import parse_period
+
+    parse_period(period)
+    return period
+
+
+@flow(name="ingest", flow_run_name="ingest")
+def ingest_flow(paths: list[str] | None = None) -> dict:
+    """Load new files from the given paths, or from the inbox of ZONESTAT_HOME."""
+    settings = load_settings()
+    settings.ensure_dirs()
+    return stages.ingest_files([str(p) for p in (paths or [settings.inbox])])
+
+
+@flow(name="indicators", flow_run_name="indicators-{period}")
+def indicators_flow(period: str) -> dict:
+    return stages.evaluate_indicators(check_period(period))
+
+
+@flow(name="publish", flow_run_name="publish-{period}")
+def publish_flow(period: str, since_load: int, outputs: dict[str, str], gate: str | None = None) -> str:
+    return stages.publish_artifacts(check_period(period), since_load, outputs, gate)
+
+
+@flow(name="monthly-pipeline", flow_run_name="monthly-{period}")
+def monthly_pipeline(period: str, paths: list[str] | None = None) -> dict:
+    """Ingest new filings, compute the period's indicators, publish the briefing."""
+    check_period(period)
+    since = stages.last_load_id()
+    loaded = ingest_flow(paths)
+    figures = indicators_flow(period)
+    markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
+    return {"period": period, "ingest": loaded, "indicators": figures, "briefing": markdown}
+
+
+@flow(name="scheduled-monthly-pipeline", flow_run_name="scheduled-{period}")
+def scheduled_monthly_pipeline(period: str = "", paths: list[str] | None = None) -> dict:
+    """The scheduled entry point: an empty period means the month before today (Asia/Shanghai)."""
+    return monthly_pipeline(period or previous_month(), paths)
+
+
+def previous_month(today: dt.date | None = None) -> str:
+    """The month just closed. January is reported with February, so the February run (whose
+    closed month would be January) recomputes last December instead; March's run gives 1-2月."""
+    today = today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if month == 1:  # the January run would ask for January, which is reported with February
+        year, month = year - 1, 12
+    return f"{year}-{month:02d}"
+
+
+@flow(name="forecast-only", flow_run_name="forecast-only-{period}")
+def forecast_only(period: str) -> dict:
+    """Recompute the period's figures and briefing without ingesting anything."""
+    check_period(period)
+    since = stages.last_load_id()
+    figures = indicators_flow(period)
+    markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
+    return {"period": period, "indicators": figures, "briefing": markdown}
+
+
+@flow(name="backfill", flow_run_name="backfill-{start}-{end}")
+def backfill(start: str, end: str, paths: list[str] | None = None) -> list[str]:
+    """Ingest once, then compute and publish every period from start to end (January skipped)."""
+    from warehouse.indicators import parse_period
+
+    first, last = parse_period(check_period(start)), parse_period(check_period(end))
+    since = stages.last_load_id()
+    ingest_flow(paths)
+    done = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        if month != 1:
+            period = f"{year}-{month:02d}"
+            figures = indicators_flow(period)
+            publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
+            done.append(period)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return done
+

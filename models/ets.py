@@ -1,0 +1,73 @@
+"""Exponential smoothing state space models (statsmodels `ETSModel`): additive or multiplicative, damped."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from models.base import (LEVELS, FitInfo, Forecast, ModelError, check_fitted, check_input,
+                         converged_flag, paths_forecast)
+
+_EXACT = {"ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA"}  # statsmodels has closed-form intervals
+_SIM_PATHS = 500  # paths for the intervals of the other (multiplicative) forms
+
+
+class ETS:
+    """ETS(error, trend, seasonal); short names as in Hyndman et al., e.g. ets_AAdA, ets_MAdM."""
+
+    def __init__(self, m: int, error: str = "add", trend: str | None = "add", damped: bool = True,
+                 seasonal: str | None = "add", name: str | None = None):
+        self.m, self.error, self.trend, self.damped = int(m), error, trend, bool(damped and trend)
+        self.seasonal = seasonal if self.m > 1 else None
+        self.name = name or "ets_" + self.code
+        self.info = FitInfo()
+        self._fitted = None
+
+    @property
+    def code(self) -> str:
+        letter = {"add": "A", "mul": "M", None: "N"}
+        return (letter[self.error] + letter[self.trend] + ("d" if self.damped else "")
+                + letter[self.seasonal])
+
+    def fit(self, y: np.ndarray) -> "ETS":
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        y = check_input(y, 2 * self.m + 2 if self.seasonal else 4, self.name)
+        multiplicative = "mul" in (self.error, self.trend, self.seasonal)
+        if multiplicative and np.any(y <= 0):
+            raise ModelError(f"{self.name}: multiplicative form needs strictly positive values")
+        import pandas as pd
+
+        # a pandas input: statsmodels 0.15's get_prediction fails on plain arrays
+        model = ETSModel(pd.Series(y), error=self.error, trend=self.trend, damped_trend=self.damped,
+                         seasonal=self.seasonal, seasonal_periods=self.m if self.seasonal else None)
+        try:
+            result = model.fit(disp=False, maxiter=200)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            raise ModelError(f"{self.name}: {exc}") from exc
+        if not np.isfinite(result.llf):
+            raise ModelError(f"{self.name}: non-finite likelihood")
+        self._fitted, self._n = result, len(y)
+        self.info = FitInfo(converged=converged_flag(result))
+        return self
+
+    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
+        check_fitted(self)
+        result = self._fitted
+        mean = np.asarray(result.forecast(h), dtype=float)
+        if self.code in _EXACT:
+            pred = result.get_prediction(start=self._n, end=self._n + h - 1)
+            ints = {lv: np.asarray(pred.pred_int(alpha=1 - lv / 100.0)) for lv in levels}
+            return Forecast(mean, {k: v[:, 0] for k, v in ints.items()},
+                            {k: v[:, 1] for k, v in ints.items()})
+        return paths_forecast(self.sample_paths(h, _SIM_PATHS, seed=0), levels, mean=mean)
+
+    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
+        check_fitted(self)
+        sims = self._fitted.simulate(h, anchor="end", repetitions=n, rng=np.random.default_rng(seed))
+        return np.asarray(sims, dtype=float).reshape(h, n).T
+
+
+def default_ets(m: int) -> ETS:
+    """The plain benchmark ETS: additive error, damped additive trend, additive seasonality."""
+    return ETS(m, "add", "add", True, "add" if m > 1 else None, name="ets_default")

@@ -1,0 +1,51 @@
+"""What a pipeline run tells people: the briefing as markdown and tables (no Prefect here)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from warehouse.db import fetch_dicts
+
+STATUS_ZH = {"final": "正式", "provisional": "初步", "no_data": "无数据"}
+ALERT_ZH = {"alert": "🔴 预警", "normal": "正常", "good": "🟢 良好"}
+
+
+def briefing(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[dict]:
+    return fetch_dicts(con, "select * from marts.briefing where period = ? order by sort_order", [period])
+
+
+def load_summary(con: duckdb.DuckDBPyConnection, since_load: int) -> list[dict]:
+    return fetch_dicts(con, "select coalesce(form, '未识别') as form, count(*) as files, sum(rows_read) as rows_read, "
+                            "sum(rows_loaded) as rows_loaded, sum(rows_rejected) as rows_rejected, "
+                            "count(*) filter (where status = 'failed') as files_failed "
+                            "from audit.loads where load_id > ? group by all order by form", [since_load])
+
+
+def _value(row: dict) -> str:
+    if row["value"] is None:
+        return "—"
+    return f"{row['value']:.{row['decimals']}f}" + (" 个" if row["unit"] == "个" else row["unit"])
+
+
+def briefing_markdown(period: dt.date, rows: list[dict], loads: list[dict], paths: dict[str, str],
+                      gate: str | None = None) -> str:
+    """The run's briefing in Chinese (English beside the headings), as markdown."""
+    label = rows[0]["period_label"] if rows else f"{period:%Y-%m}"
+    lines = [f"# {label} 主要经济指标 Headline indicators", "",
+             "| 指标 Indicator | 数值 Value | 预警 Alert | 状态 Status | 已报/应报 Filed |", "|---|---:|---|---|---:|"]
+    for r in rows:
+        lines.append(f"| {r['label_zh']} | {_value(r)} | {ALERT_ZH.get(r['alert'], '')} | "
+                     f"{STATUS_ZH.get(r['status'], r['status'])} | {r['n_filed']}/{r['n_in_scope']} |")
+    lines += [f"- {r['label_zh']}: {r['detail']}" for r in rows if r["detail"]]
+    lines += ["", "## 本次入库 Files loaded in this run", ""]
+    if loads:
+        lines += ["| 表式 Form | 文件 Files | 失败 Failed | 读入 Read | 入库 Loaded | 拒收 Rejected |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['form']} | {r['files']} | {r['files_failed']} | {r['rows_read']} | {r['rows_loaded']} | "
+                  f"{r['rows_rejected']} |" for r in loads]
+    else:
+        lines.append("无新文件 (no new files)")
+    if gate:
+        lines += ["", "## 数据审核 Validation", "", gate]
+    lines += ["", "## 输出 Outputs", ""] + [f"- {name}: `{path}`" for name, path in paths.items()]
+    return "\n".join(lines)

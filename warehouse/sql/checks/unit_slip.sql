@@ -1,0 +1,44 @@
+-- Purpose: plausibility check "no unit slip": the average monthly level of a year-to-date figure
+-- (YTD / months covered) about a factor (10, 1000, ...) above or below the unit's usual level,
+-- the median over its recent filings, suggests 元/千元/万元 were mixed up.
+-- Grain: one row per flagged form x unit x field of the period.
+-- Upstream: _zs_measures (temp table from checks/measures.sql).
+-- Parameters: $period, $since_history, $fields (varchar[]), $factors (double[]), $tolerance,
+-- $min_history.
+with levels as (
+    select *, ytd / month(period) as level
+    from _zs_measures
+    where list_contains($fields, field) and ytd is not null
+),
+
+usual as (
+    select form, unit_id, field, median(level) as usual_level, count(*) as history
+    from levels
+    where period >= $since_history and period < $period
+    group by form, unit_id, field
+),
+
+compared as (
+    select c.*, u.usual_level, c.level / nullif(u.usual_level, 0) as ratio
+    from levels as c
+    join usual as u using (form, unit_id, field)
+    where c.period = $period and u.history >= $min_history and u.usual_level > 0 and c.level > 0
+),
+
+final as (
+    select
+        form,
+        load_id,
+        source_row,
+        unit_id,
+        period,
+        field,
+        ytd as value,
+        usual_level * month(period) as expected,
+        printf('月均 %.2f, 平常 %.2f, 约 %.4g 倍 (monthly level %.2f vs usual %.2f: x%.4g)',
+               level, usual_level, ratio, level, usual_level, ratio) as detail
+    from compared
+    where len(list_filter($factors, lambda f: abs(abs(ln(ratio)) - ln(f)) <= ln($tolerance))) > 0
+)
+
+select * from final

@@ -1,0 +1,38 @@
+"""`zonestat run`: the monthly pipeline as a local Prefect flow run (no server needed)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from zonestat.cli.common import EXIT_USAGE, console, fail, settings
+
+
+def prefect_env() -> None:
+    """Telemetry off and Prefect's state inside ZONESTAT_HOME unless the user set PREFECT_HOME."""
+    s = settings()
+    os.environ.setdefault("PREFECT_HOME", str(s.home / "prefect"))
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def run(period: str = typer.Option(..., "--period", "-p", help="Month to compute, e.g. 2024-06."),
+        paths: Optional[list[Path]] = typer.Option(None, "--path", help="Files or folders to ingest first "
+                                                   "(default: the inbox of ZONESTAT_HOME).")) -> None:
+    """运行: ingest new files, compute the period's indicators, publish the briefing (Prefect flow)."""
+    from warehouse.indicators import PeriodError, parse_period
+
+    try:
+        parse_period(period)
+    except PeriodError as err:
+        raise fail(str(err), EXIT_USAGE) from err
+    prefect_env()
+    settings().ensure_dirs()
+    from flows.pipeline import monthly_pipeline
+
+    result = monthly_pipeline(period=period, paths=[str(p) for p in paths] if paths else None)
+    console.print(result["briefing"], soft_wrap=True)
