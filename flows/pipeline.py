@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 
 from flows import stages
+from warehouse.lock import exclusive
 from zonestat.settings import load_settings
 
 
@@ -37,13 +38,19 @@ def publish_flow(period: str, since_load: int, outputs: dict[str, str], gate: st
 
 
 @flow(name="monthly-pipeline", flow_run_name="monthly-{period}")
-def monthly_pipeline(period: str, paths: list[str] | None = None) -> dict:
-    """Ingest new filings, compute the period's indicators, publish the briefing."""
+def monthly_pipeline(period: str, paths: list[str] | None = None, lock_wait_seconds: float = 600.0) -> dict:
+    """Ingest new filings, compute the period's indicators, publish the briefing.
+
+    Holds the warehouse's run lock: a second run for the same warehouse waits, then fails clearly.
+    """
     check_period(period)
-    since = stages.last_load_id()
-    loaded = ingest_flow(paths)
-    figures = indicators_flow(period)
-    markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
+    settings = load_settings()
+    settings.ensure_dirs()
+    with exclusive(settings.db_path, lock_wait_seconds, holder=f"monthly pipeline {period}"):
+        since = stages.last_load_id()
+        loaded = ingest_flow(paths)
+        figures = indicators_flow(period)
+        markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
     return {"period": period, "ingest": loaded, "indicators": figures, "briefing": markdown}
 
 
@@ -67,9 +74,10 @@ def previous_month(today: dt.date | None = None) -> str:
 def forecast_only(period: str) -> dict:
     """Recompute the period's figures and briefing without ingesting anything."""
     check_period(period)
-    since = stages.last_load_id()
-    figures = indicators_flow(period)
-    markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
+    with exclusive(load_settings().db_path, holder=f"forecast-only {period}"):
+        since = stages.last_load_id()
+        figures = indicators_flow(period)
+        markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
     return {"period": period, "indicators": figures, "briefing": markdown}
 
 
@@ -79,16 +87,23 @@ def backfill(start: str, end: str, paths: list[str] | None = None) -> list[str]:
     from warehouse.indicators import parse_period
 
     first, last = parse_period(check_period(start)), parse_period(check_period(end))
-    since = stages.last_load_id()
-    ingest_flow(paths)
-    done = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        if month != 1:
-            period = f"{year}-{month:02d}"
+    periods = months_between(first, last)
+    settings = load_settings()
+    settings.ensure_dirs()
+    with exclusive(settings.db_path, holder=f"backfill {start}..{end}"):
+        since = stages.last_load_id()
+        ingest_flow(paths)
+        for period in periods:
             figures = indicators_flow(period)
             publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
-            done.append(period)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return done
+    return periods
 
+
+def months_between(first: dt.date, last: dt.date) -> list[str]:
+    """Reporting periods from first to last inclusive, January left out (it is part of 1-2月)."""
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        if month != 1:
+            out.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out

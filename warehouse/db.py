@@ -66,11 +66,18 @@ def raw_columns(form: FormSpec) -> list[tuple[str, str]]:
 
 
 def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None) -> None:
-    """Create schemas, audit tables and one raw table per form; safe to run on every open."""
+    """Create schemas, audit tables and one raw table per form, in one transaction; safe to rerun."""
     contract = contract or load_contract()
-    con.execute(read_sql("init/schema.sql"))
-    for form in contract.forms.values():
-        cols = ", ".join(f"{name} {sqltype}" for name, sqltype in raw_columns(form))
-        con.execute(f"create table if not exists raw.{form.table} ({cols})")
-        for name, sqltype in raw_columns(form):
-            con.execute(f"alter table raw.{form.table} add column if not exists {name} {sqltype}")
+    con.execute("begin transaction")
+    try:
+        con.execute(read_sql("init/schema.sql"))
+        con.execute(read_sql("init/validation.sql"))
+        for form in contract.forms.values():
+            cols = ", ".join(f"{name} {sqltype}" for name, sqltype in raw_columns(form))
+            con.execute(f"create table if not exists raw.{form.table} ({cols})")
+            for name, sqltype in raw_columns(form):
+                con.execute(f"alter table raw.{form.table} add column if not exists {name} {sqltype}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
