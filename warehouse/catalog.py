@@ -45,6 +45,7 @@ class Indicator:
     count_of: str | None
     member_filter: str | None
     condition: str | None
+    forecast: bool = False
 
 
 def _check(cond: bool, entry: str, message: str) -> None:
@@ -74,6 +75,7 @@ def _indicator(raw: dict, measures: dict) -> Indicator:
     basis = raw.get("basis", "comparable")
     _check(basis in BASES, ident, f"basis {basis!r} is not one of {sorted(BASES)}")
     _check(raw.get("unit") in UNIT_SCALE, ident, f"unit {raw.get('unit')!r} is not one of {sorted(UNIT_SCALE)}")
+    _check(not raw.get("forecast") or kind == "growth", ident, "only growth indicators can be forecast")
     if kind == "count":
         _check(raw.get("condition") in CONDITIONS, ident, f"condition must be one of {sorted(CONDITIONS)}")
         _check(raw.get("member_filter") in FILTER_ATTRS | {None}, ident, "bad member_filter")
@@ -83,7 +85,8 @@ def _indicator(raw: dict, measures: dict) -> Indicator:
         filters=dict(raw.get("filters") or {}), numerator_filter=dict(raw.get("numerator_filter") or {}),
         basis=basis, breakdowns=breakdowns, unit=raw["unit"], decimals=int(raw.get("decimals", 1)),
         warn_below=raw.get("warn_below"), good_above=raw.get("good_above"), headline=raw.get("headline"),
-        count_of=raw.get("count_of"), member_filter=raw.get("member_filter"), condition=raw.get("condition"))
+        count_of=raw.get("count_of"), member_filter=raw.get("member_filter"), condition=raw.get("condition"),
+        forecast=bool(raw.get("forecast")))
 
 
 def load_catalog(path: Path = CONFIG_DIR / "indicators.yaml") -> tuple[dict, list[Indicator]]:
@@ -115,11 +118,11 @@ def write_meta(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "indica
         decimals integer, warn_below double, good_above double, headline integer,
         filter_is_manufacturing boolean, filter_sei_flag boolean, filter_hardware boolean,
         num_is_manufacturing boolean, num_sei_flag boolean, num_hardware boolean,
-        count_of varchar, member_filter varchar, condition varchar)""")
-    con.executemany("insert into meta.indicators values (" + ", ".join("?" * 24) + ")", [
+        count_of varchar, member_filter varchar, condition varchar, forecast boolean)""")
+    con.executemany("insert into meta.indicators values (" + ", ".join("?" * 25) + ")", [
         (i.id, i.label_zh, i.label_en, i.kind, i.measure, i.denominator, i.scope, i.basis, list(i.breakdowns),
          i.unit, UNIT_SCALE[i.unit], i.decimals, i.warn_below, i.good_above, i.headline,
          i.filters.get("is_manufacturing"), i.filters.get("sei_flag"), i.filters.get("hardware"),
          i.numerator_filter.get("is_manufacturing"), i.numerator_filter.get("sei_flag"),
-         i.numerator_filter.get("hardware"), i.count_of, i.member_filter, i.condition) for i in items])
+         i.numerator_filter.get("hardware"), i.count_of, i.member_filter, i.condition, i.forecast) for i in items])
     return items
