@@ -31,12 +31,6 @@ class Forecast:
     def h(self) -> int:
         return len(self.mean)
 
-    def scaled(self, factor: float) -> "Forecast":
-        """The same forecast with every interval widened around the mean by `factor`."""
-        lo = {k: self.mean - factor * (self.mean - v) for k, v in self.lower.items()}
-        hi = {k: self.mean + factor * (v - self.mean) for k, v in self.upper.items()}
-        return Forecast(self.mean, lo, hi)
-
     def clipped(self, floor: float = 0.0) -> "Forecast":
         """Mean and bounds clipped from below (for series that cannot go negative)."""
         return Forecast(np.maximum(self.mean, floor),

@@ -16,8 +16,11 @@ class ETS:
     """ETS(error, trend, seasonal); short names as in Hyndman et al., e.g. ets_AAdA, ets_MAdM."""
 
     def __init__(self, m: int, error: str = "add", trend: str | None = "add", damped: bool = True,
-                 seasonal: str | None = "add", name: str | None = None):
+                 seasonal: str | None = "add", name: str | None = None, warm: dict | None = None):
+        """`warm`: a dict shared by the fits of one series; each fit starts from the previous
+        fit's parameters (backtest folds run oldest first, so no later data leaks in)."""
         self.m, self.error, self.trend, self.damped = int(m), error, trend, bool(damped and trend)
+        self.warm = warm
         self.seasonal = seasonal if self.m > 1 else None
         self.name = name or "ets_" + self.code
         self.info = FitInfo()
@@ -41,12 +44,15 @@ class ETS:
         # a pandas input: statsmodels 0.15's get_prediction fails on plain arrays
         model = ETSModel(pd.Series(y), error=self.error, trend=self.trend, damped_trend=self.damped,
                          seasonal=self.seasonal, seasonal_periods=self.m if self.seasonal else None)
+        start = None if self.warm is None else self.warm.get(self.code)
         try:
-            result = model.fit(disp=False, maxiter=200)
+            result = _fit(model, start)
         except (ValueError, np.linalg.LinAlgError) as exc:
             raise ModelError(f"{self.name}: {exc}") from exc
         if not np.isfinite(result.llf):
             raise ModelError(f"{self.name}: non-finite likelihood")
+        if self.warm is not None:
+            self.warm[self.code] = np.asarray(result.params, dtype=float)
         self._fitted, self._n = result, len(y)
         self.info = FitInfo(converged=converged_flag(result))
         return self
@@ -66,6 +72,16 @@ class ETS:
         check_fitted(self)
         sims = self._fitted.simulate(h, anchor="end", repetitions=n, rng=np.random.default_rng(seed))
         return np.asarray(sims, dtype=float).reshape(h, n).T
+
+
+def _fit(model, start: np.ndarray | None):
+    """Fit from the warm start if there is one, from statsmodels' defaults if that fails."""
+    if start is not None:
+        try:
+            return model.fit(disp=False, maxiter=200, start_params=start)
+        except (ValueError, np.linalg.LinAlgError):
+            pass
+    return model.fit(disp=False, maxiter=200)
 
 
 def default_ets(m: int) -> ETS:

@@ -13,15 +13,16 @@ from models.ets import ETS
 class STLModel:
     """Seasonal part from STL, carried forward as the last seasonal cycle; `inner` forecasts the rest."""
 
-    def __init__(self, m: int, inner: str = "ets", robust: bool = True, name: str | None = None):
-        self.m, self.inner_kind, self.robust = int(m), inner, robust
+    def __init__(self, m: int, inner: str = "ets", robust: bool = True, name: str | None = None,
+                 warm: dict | None = None):
+        self.m, self.inner_kind, self.robust, self.warm = int(m), inner, robust, warm
         self.name = name or f"stl_{inner}"
         self.info = FitInfo()
         self._fitted = None
 
     def _make_inner(self) -> Model:
         if self.inner_kind == "ets":
-            return ETS(1, "add", "add", True, None)
+            return ETS(1, "add", "add", True, None, warm=self.warm)
         return Arima(order=(0, 1, 1), trend="t")
 
     def fit(self, y: np.ndarray) -> "STLModel":

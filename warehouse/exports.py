@@ -37,3 +37,14 @@ def export_indicators(con: duckdb.DuckDBPyConnection, period: dt.date, exports_d
     table = con.sql(INDICATOR_EXPORT_SQL, params=[period]).to_arrow_table()
     target = exports_dir / "indicators" / f"period={period:%Y-%m}" / "indicators.parquet"
     return write_atomic(table, target)
+
+
+def export_forecasts(con: duckdb.DuckDBPyConnection, as_of: dt.date, exports_dir: Path) -> dict[str, str]:
+    """exports/forecasts/as_of=YYYY-MM/{monthly,full_year}.parquet from the forecast marts."""
+    folder = exports_dir / "forecasts" / f"as_of={as_of:%Y-%m}"
+    out = {}
+    for name in ("monthly", "full_year"):
+        table = con.sql(f"select * from marts.forecast_{name} where as_of = ? "
+                        "order by indicator_id, breakdown, member", params=[as_of]).to_arrow_table()
+        out[name] = str(write_atomic(table, folder / f"{name}.parquet"))
+    return out

@@ -12,6 +12,9 @@ class Settings:
 
     home: Path
     db_path: Path
+    task_runner: str = "threads"  # threads | dask
+    dask_address: str | None = None  # an existing Dask scheduler; None: a local cluster
+    workers: int = 2
 
     @property
     def inbox(self) -> Path:
@@ -26,6 +29,11 @@ class Settings:
         return self.home / "reports"
 
     @property
+    def work(self) -> Path:
+        """Scratch space of runs (forecast chunks); safe to delete between runs."""
+        return self.home / "work"
+
+    @property
     def demo_dir(self) -> Path:
         return self.home / "demo"
 
@@ -35,9 +43,15 @@ class Settings:
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read ZONESTAT_HOME (default ./data) and ZONESTAT_DB (default HOME/warehouse.duckdb)."""
+    """ZONESTAT_HOME (default ./data), ZONESTAT_DB (default HOME/warehouse.duckdb), and the task
+    runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask), ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS."""
     env = os.environ if environ is None else environ
     home = Path(env.get("ZONESTAT_HOME") or "data").expanduser().resolve()
     db = env.get("ZONESTAT_DB")
     db_path = Path(db).expanduser().resolve() if db else home / "warehouse.duckdb"
-    return Settings(home=home, db_path=db_path)
+    runner = (env.get("ZONESTAT_TASK_RUNNER") or "threads").strip().lower()
+    if runner not in ("threads", "dask"):
+        raise ValueError(f"ZONESTAT_TASK_RUNNER must be threads or dask, not {runner!r}")
+    workers = int(env.get("ZONESTAT_WORKERS") or 2)
+    return Settings(home=home, db_path=db_path, task_runner=runner,
+                    dask_address=env.get("ZONESTAT_DASK_ADDRESS") or None, workers=max(1, workers))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from zonestat.cli import demo, indicators, loading, query, run
+from zonestat.cli import demo, forecast, indicators, loading, query, run
 
 app = typer.Typer(
     name="zonestat",
@@ -22,6 +22,8 @@ app.command("loads")(loading.loads)
 app.command("query")(query.query)
 app.command("indicators")(indicators.indicators)
 app.command("run")(run.run)
+app.command("forecast")(forecast.forecast)
+app.command("forecast-check")(forecast.forecast_check)
 
 
 def main() -> None:

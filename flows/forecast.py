@@ -1,0 +1,105 @@
+"""The forecast stage as a Prefect flow: series from the marts, model work fanned out in chunks
+through the configured task runner (threads, or Dask for more than one machine), results stored."""
+from __future__ import annotations
+
+import warnings
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from zonestat.settings import Settings, load_settings
+
+
+def make_task_runner(settings: Settings):
+    """Threads by default; ZONESTAT_TASK_RUNNER=dask uses prefect-dask: an existing cluster at
+    ZONESTAT_DASK_ADDRESS, or a local cluster of ZONESTAT_WORKERS single-threaded processes."""
+    if settings.task_runner != "dask":
+        return ThreadPoolTaskRunner(max_workers=settings.workers)
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(cluster_kwargs={
+        "n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
+        "dashboard_address": "127.0.0.1:0", "worker_dashboard_address": "127.0.0.1:0",
+        "local_directory": str(settings.work / "dask")})
+
+
+@task(name="prepare-forecast-series", cache_policy=NO_CACHE)
+def prepare(as_of: str, targets_path: str | None = None) -> dict:
+    """Write the series and their full-year bases to Parquet under the work folder; return paths and chunks."""
+    import pyarrow.parquet as pq
+
+    from warehouse import forecasts
+    from warehouse.db import session
+    from warehouse.indicators import evaluate, parse_period
+    from warehouse.targets import load_targets
+
+    settings = load_settings()
+    period = parse_period(as_of)
+    folder = settings.work / f"forecast-{as_of}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with session(settings.db_path) as con:
+        evaluate(con, period)
+        series = forecasts.series_table(con, period)
+        meta = forecasts.series_meta(con, period, series, load_targets(period.year, targets_path))
+    pq.write_table(series, folder / "series.parquet")
+    pq.write_table(meta, folder / "meta.parquet")
+    chunks = forecasts.split_series(series["series_id"].to_pylist(), settings.workers)
+    return {"series": str(folder / "series.parquet"), "meta": str(folder / "meta.parquet"),
+            "chunks": chunks, "steps": forecasts.horizon(period), "folder": str(folder)}
+
+
+@task(name="forecast-chunk", cache_policy=NO_CACHE)
+def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_prefix: str) -> dict[str, str]:
+    """Model selection and forecasts for one chunk of series (pure model work, files in and out)."""
+    import os
+
+    from warehouse.forecasts import run_chunk_files
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    return run_chunk_files(series_path, series_ids, steps, out_prefix, quiet=False)
+
+
+@task(name="store-forecasts", cache_policy=NO_CACHE)
+def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
+    """Forecast marts for the as-of month, and the Parquet exports for planners."""
+    import pyarrow.parquet as pq
+
+    from warehouse import forecasts
+    from warehouse.db import session
+    from warehouse.exports import export_forecasts
+    from warehouse.indicators import parse_period
+
+    settings = load_settings()
+    period = parse_period(as_of)
+    with session(settings.db_path) as con:
+        counts = forecasts.store(con, period, pq.read_table(meta_path), forecasts.read_chunk_files(outputs))
+        counts["exports"] = export_forecasts(con, period, settings.exports)
+    return counts
+
+
+def forecast_stage(as_of: str, targets_path: str | None = None) -> dict:
+    """Prepare, fan out the chunks on the flow's task runner, store."""
+    plan = prepare(as_of, targets_path)
+    futures = [forecast_chunk.submit(plan["series"], ids, plan["steps"], f"{plan['folder']}/chunk{n:03d}")
+               for n, ids in enumerate(plan["chunks"])]
+    outputs = [f.result() for f in futures]
+    return store(as_of, plan["meta"], outputs)
+
+
+@flow(name="forecast", flow_run_name="forecast-{as_of}")
+def forecast_flow(as_of: str, targets_path: str | None = None) -> dict:
+    """Forecast the rest of the year as of a month and track the annual targets."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # convergence is recorded per model
+    warnings.filterwarnings("ignore", message=".*(frequency|starting|non-invertible|non-stationary).*")
+    return forecast_stage(as_of, targets_path)
+
+
+def forecast_with_runner(as_of: str, targets_path: str | None = None) -> dict:
+    """The forecast flow on the task runner the settings ask for."""
+    runner = make_task_runner(load_settings())
+    return forecast_flow.with_options(task_runner=runner)(as_of=as_of, targets_path=targets_path)

@@ -1,0 +1,106 @@
+"""Forecast many series: a pure function from a long table to long tables (fan chunks out freely).
+
+Input columns `series_id, period, value`; output tables are pyarrow Tables with SQL-safe names.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from models.base import LEVELS, Forecast, paths_forecast
+from models.candidates import DEFAULT_CANDIDATES, FALLBACK, factories
+from models.janfeb import Layout, next_slots, to_ytd
+from models.prepare import Prepared, SeriesError, prepare
+from models.select import Fold, SelectionError, holdout_folds, select_and_forecast
+
+CUMULATIVE_PATHS = 1000
+
+
+@dataclass(frozen=True)
+class ForecastConfig:
+    """Run parameters of a forecast: horizon in calendar months, backtest scheme, candidates."""
+
+    horizon: int = 6
+    levels: tuple[int, ...] = LEVELS
+    backtest: str = "holdout"  # or "june": fit through June, forecast July-December, every past year
+    n_folds: int = 2  # holdout windows (the June scheme uses every year, up to max_june_folds)
+    max_june_folds: int | None = 8
+    candidates: tuple[str, ...] = DEFAULT_CANDIDATES
+    max_combine: int = 2
+    calendar: str | None = None  # force a Jan-Feb layout kind instead of detecting it
+    max_years: int | None = 10  # fit on at most this many recent years (None: all)
+    n_paths: int = 0
+    seed: int = 0
+
+
+@dataclass
+class SeriesForecast:
+    """One series' forecast on its output periods (YTD for cumulative input), with paths if asked."""
+
+    series_id: str
+    periods: pd.DatetimeIndex
+    forecast: Forecast
+    paths: np.ndarray | None
+    model: str
+    prepared: Prepared
+    selection: object
+    notes: list[str] = field(default_factory=list)
+
+
+def june_folds(periods: pd.DatetimeIndex, min_train: int, max_folds: int | None) -> list[Fold]:
+    """One fold per past year: fit through June, score July-December (six slots in every layout)."""
+    folds = [Fold(i + 1, 6) for i, p in enumerate(periods)
+             if p.month == 6 and i + 7 <= len(periods) and i + 1 >= min_train]
+    return folds[-max_folds:] if max_folds else folds
+
+
+def make_folds(prep: Prepared, steps: int, cfg: ForecastConfig) -> list[Fold]:
+    min_train = 2 * prep.m + 2
+    if cfg.backtest == "june":
+        return june_folds(prep.periods, min_train, cfg.max_june_folds)
+    return holdout_folds(len(prep.y), max(steps, 1), cfg.n_folds, min_train)
+
+
+def _output(prep: Prepared, future: pd.DatetimeIndex, fc: Forecast, paths: np.ndarray | None,
+            levels: Sequence[int]) -> tuple[Forecast, np.ndarray | None]:
+    """Back to the input's terms: re-cumulate YTD series, keep non-negative series non-negative."""
+    if prep.layout.cumulative:
+        start, year = prep.last_value, prep.periods[-1].year
+        paths = to_ytd(np.maximum(paths, 0.0), future, start, year)
+        fc = paths_forecast(paths, levels, mean=to_ytd(np.maximum(fc.mean, 0.0), future, start, year))
+    elif prep.nonnegative:
+        fc = fc.clipped(0.0)
+        paths = None if paths is None else np.maximum(paths, 0.0)
+    return fc, paths
+
+
+def forecast_series(series_id: str, periods, values, cfg: ForecastConfig = ForecastConfig(),
+                    layout: Layout | None = None) -> SeriesForecast:
+    """Prepare, select by backtest, forecast `cfg.horizon` months; raises SeriesError if unusable."""
+    prep = prepare(series_id, periods, values, layout=layout, kind=cfg.calendar)
+    if cfg.max_years and len(prep.y) > cfg.max_years * prep.m:
+        keep = cfg.max_years * prep.m
+        prep = dataclasses.replace(prep, y=prep.y[-keep:], periods=prep.periods[-keep:])
+    future = next_slots(prep.periods[-1], cfg.horizon, prep.layout)
+    steps = len(future)
+    n_paths = max(cfg.n_paths, CUMULATIVE_PATHS if prep.layout.cumulative else 0)
+    facs = factories(prep, max(steps, 1), cfg.candidates)
+    folds = make_folds(prep, steps, cfg)
+    try:
+        sel = select_and_forecast(prep.y, facs, folds, max(steps, 1), cfg.levels, lag=prep.m,
+                                  max_combine=cfg.max_combine, n_paths=n_paths, seed=cfg.seed,
+                                  fallback=FALLBACK)
+    except SelectionError as exc:
+        raise SeriesError(series_id, str(exc)) from exc
+    fc, paths = sel.forecast, sel.paths
+    if steps == 0:
+        fc, paths = Forecast(np.zeros(0), {}, {}), None
+    else:
+        fc, paths = _output(prep, future, fc, paths, cfg.levels)
+    paths = paths[:cfg.n_paths] if cfg.n_paths and paths is not None else None
+    return SeriesForecast(series_id, future, fc, paths, sel.model, prep, sel, list(prep.notes))

@@ -1,0 +1,140 @@
+"""The forecast stage on a small synthetic zone (real statsmodels fits, real DuckDB, real Prefect):
+full-year outlook against the target, industries reconciled to the zone, the honesty check, and the
+same results from a local Dask cluster as from threads."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+
+import duckdb
+import pytest
+
+from warehouse.build import build
+from warehouse.indicators import evaluate
+
+AS_OF = dt.date(2024, 6, 1)
+UNITS = {"U1": "power_tools", "U2": "power_tools", "U3": "doors", "U4": "doors"}
+
+
+def monthly_value(unit: int, year: int, month: int, rng: random.Random) -> float:
+    trend = 1000 * (1 + 0.06 + 0.02 * unit) ** (year - 2019) * (1 + unit / 4)
+    season = 1 + 0.12 * math.sin(2 * math.pi * month / 12)
+    return trend * season * (1 + rng.gauss(0, 0.02))
+
+
+def rows(last: dt.date):
+    rng = random.Random(7)
+    out = []
+    for n, unit in enumerate(UNITS, start=1):
+        for year in range(2019, last.year + 1):
+            ytd = 0.0
+            for month in range(1, 13):
+                if (year, month) > (last.year, last.month):
+                    break
+                ytd += monthly_value(n, year, month, rng)
+                if month > 1:
+                    out.append((unit, year, month, ytd))
+    return out
+
+
+def load(con, last: dt.date) -> None:
+    """Core rows written the way the core SQL shapes them: YTD, months from YTD, prior-year bases."""
+    con.execute("delete from core.register_year; delete from core.industrial_output; delete from core.finance")
+    for unit, industry in UNITS.items():
+        for year in range(2019, last.year + 1):
+            con.execute("insert into core.register_year by name select ? as enterprise_id, ? as year, "
+                        "'industry' as unit_type, true as above_scale, ? as local_industry, '核心区' as sub_area, "
+                        "false as sei_flag, true as is_manufacturing", [unit, year, industry])
+    con.execute("create or replace temp table t(u varchar, y int, m int, ytd double)")
+    con.executemany("insert into t values (?, ?, ?, ?)", rows(last))
+    con.execute("""
+        insert into core.industrial_output by name
+        select u as enterprise_id, make_date(y, m, 1) as period, y as year, m as month, ytd as gross_output_value_ytd,
+               ytd - coalesce(lag(ytd) over (partition by u, y order by m), 0) as gross_output_value_month,
+               (select p.ytd from t p where p.u = t.u and p.y = t.y - 1 and p.m = t.m) as gross_output_value_ytd_py
+        from t""")
+    con.execute("""
+        update core.industrial_output o set gross_output_value_month_py = o.gross_output_value_ytd_py
+            - coalesce((select p.gross_output_value_ytd_py from core.industrial_output p
+                        where p.enterprise_id = o.enterprise_id and p.year = o.year and p.month = o.month - 1), 0)""")
+
+
+@pytest.fixture
+def zone(home):
+    from warehouse.db import connect, init_schema
+
+    home.mkdir(parents=True, exist_ok=True)
+    con = connect(home / "warehouse.duckdb")
+    init_schema(con)
+    build(con)
+    load(con, AS_OF)
+    evaluate(con, AS_OF)
+    con.close()
+    return home
+
+
+def full_year(home):
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return {(r[0], r[1]): r for r in con.execute(
+            "select indicator_id, member, ytd_actual, base_ytd, base_full_year, full_year_mean, target_growth_pct, "
+            "required_rest_growth_pct, prob_meet_target, growth_lo_80_pct, growth_mean_pct, growth_hi_80_pct "
+            "from marts.forecast_full_year where as_of = ?", [AS_OF]).fetchall()}
+
+
+def test_forecast_full_year_against_the_target(zone):
+    from flows.forecast import forecast_flow
+    from models.target import required_growth
+
+    forecast_flow(as_of="2024-06")
+    out = full_year(zone)
+    ytd, base_ytd, base_fy, fy, target, needed, prob, lo, mean, hi = out[("industrial_output_growth", "全区")][2:]
+    assert target == 8.0  # from warehouse/config/targets/2024.yaml
+    g1, w = ytd / base_ytd - 1, base_ytd / base_fy
+    assert needed == pytest.approx(required_growth(0.08, g1, w) * 100)  # DOMAIN.md §5
+    assert 0.0 <= prob <= 1.0 and lo <= mean <= hi and fy > ytd
+    with duckdb.connect(str(zone / "warehouse.duckdb"), read_only=True) as con:
+        gap = con.execute("""
+            select max(abs(z.mean - i.s)) from
+              (select period, mean from marts.forecast_monthly where breakdown = 'zone'
+                 and indicator_id = 'industrial_output_growth') z
+            join (select period, sum(mean) as s from marts.forecast_monthly where breakdown = 'local_industry'
+                 and indicator_id = 'industrial_output_growth' group by period) i using (period)""").fetchone()[0]
+        months = con.execute("select count(distinct period) from marts.forecast_monthly").fetchone()[0]
+    assert gap < 1e-6 and months == 6  # industries add up to the zone; July..December
+    assert (zone / "exports" / "forecasts" / "as_of=2024-06" / "full_year.parquet").exists()
+
+
+def test_forecast_check_compares_with_months_filed_later(zone):
+    from typer.testing import CliRunner
+
+    from flows.forecast import forecast_flow
+    from warehouse.db import connect
+    from zonestat.cli import app
+
+    forecast_flow(as_of="2024-06")
+    con = connect(zone / "warehouse.duckdb")
+    load(con, dt.date(2024, 12, 1))  # the second half arrives
+    con.close()
+    result = CliRunner().invoke(app, ["forecast-check", "--as-of", "2024-06", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    check = {r["indicator_id"]: r for r in json.loads(result.output)}["industrial_output_growth"]
+    assert check["months"] == 6 and check["mape_pct"] < 15
+
+
+@pytest.mark.slow
+def test_dask_fan_out_equals_threads(zone, monkeypatch):
+    from flows.forecast import forecast_with_runner
+
+    forecast_with_runner("2024-06")
+    threads = full_year(zone)
+    monkeypatch.setenv("ZONESTAT_TASK_RUNNER", "dask")
+    monkeypatch.setenv("ZONESTAT_WORKERS", "2")
+    forecast_with_runner("2024-06")
+    dask = full_year(zone)
+    assert threads.keys() == dask.keys() and len(threads) >= 3
+    for key, row in threads.items():
+        assert dask[key][:2] == row[:2]
+        assert dask[key][2:] == pytest.approx(row[2:], rel=1e-9), key
