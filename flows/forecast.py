@@ -10,6 +10,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from zonestat.settings import Settings, load_settings
 
+# One math thread per process: statsmodels fits are small, and results must not depend on
+# how BLAS splits work (threads and Dask workers give the same forecasts).
+SINGLE_THREADED_MATH = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 
 def make_task_runner(settings: Settings):
     """Threads by default; ZONESTAT_TASK_RUNNER=dask uses prefect-dask: an existing cluster at
@@ -23,7 +27,7 @@ def make_task_runner(settings: Settings):
     return DaskTaskRunner(cluster_kwargs={
         "n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
         "dashboard_address": "127.0.0.1:0", "worker_dashboard_address": "127.0.0.1:0",
-        "local_directory": str(settings.work / "dask")})
+        "local_directory": str(settings.work / "dask"), "env": dict(SINGLE_THREADED_MATH)})
 
 
 @task(name="prepare-forecast-series", cache_policy=NO_CACHE)
@@ -54,11 +58,8 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
 @task(name="forecast-chunk", cache_policy=NO_CACHE)
 def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_prefix: str) -> dict[str, str]:
     """Model selection and forecasts for one chunk of series (pure model work, files in and out)."""
-    import os
-
     from warehouse.forecasts import run_chunk_files
 
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     return run_chunk_files(series_path, series_ids, steps, out_prefix, quiet=False)
 
 
@@ -76,17 +77,24 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
     period = parse_period(as_of)
     with session(settings.db_path) as con:
         counts = forecasts.store(con, period, pq.read_table(meta_path), forecasts.read_chunk_files(outputs))
-        counts["exports"] = export_forecasts(con, period, settings.exports)
+        if "skipped" not in counts:
+            counts["exports"] = export_forecasts(con, period, settings.exports)
     return counts
 
 
 def forecast_stage(as_of: str, targets_path: str | None = None) -> dict:
-    """Prepare, fan out the chunks on the flow's task runner, store."""
+    """Prepare, fan out the chunks on the flow's task runner, store. December (nothing left to
+    forecast) and a warehouse without series are skipped with the reason, not failed."""
+    if as_of.endswith("-12"):
+        return {"skipped": "December: the year is complete, nothing left to forecast"}
     plan = prepare(as_of, targets_path)
+    if not plan["chunks"]:
+        return {"skipped": "no forecast series in the warehouse for this year"}
     futures = [forecast_chunk.submit(plan["series"], ids, plan["steps"], f"{plan['folder']}/chunk{n:03d}")
                for n, ids in enumerate(plan["chunks"])]
     outputs = [f.result() for f in futures]
     return store(as_of, plan["meta"], outputs)
+
 
 
 @flow(name="forecast", flow_run_name="forecast-{as_of}")

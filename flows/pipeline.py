@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 
 from flows import stages
+from flows.forecast import forecast_with_runner
 from warehouse.lock import exclusive
 from zonestat.settings import load_settings
 
@@ -50,8 +51,19 @@ def monthly_pipeline(period: str, paths: list[str] | None = None, lock_wait_seco
         since = stages.last_load_id()
         loaded = ingest_flow(paths)
         figures = indicators_flow(period)
-        markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
-    return {"period": period, "ingest": loaded, "indicators": figures, "briefing": markdown}
+        outlook = forecast_with_runner(period)
+        markdown = publish_flow(period, since, outputs(figures, outlook))
+    return {"period": period, "ingest": loaded, "indicators": figures, "forecast": outlook, "briefing": markdown}
+
+
+def outputs(figures: dict, outlook: dict) -> dict[str, str]:
+    """The files a run produced, for the briefing (or why the forecast was skipped)."""
+    paths = {"indicators_parquet": figures["parquet"]}
+    if "skipped" in outlook:
+        paths["forecast"] = "skipped: " + outlook["skipped"]
+    else:
+        paths.update({f"forecast_{name}_parquet": path for name, path in outlook["exports"].items()})
+    return paths
 
 
 @flow(name="scheduled-monthly-pipeline", flow_run_name="scheduled-{period}")
@@ -72,13 +84,14 @@ def previous_month(today: dt.date | None = None) -> str:
 
 @flow(name="forecast-only", flow_run_name="forecast-only-{period}")
 def forecast_only(period: str) -> dict:
-    """Recompute the period's figures and briefing without ingesting anything."""
+    """Recompute the period's figures, the forecast and the briefing without ingesting anything."""
     check_period(period)
     with exclusive(load_settings().db_path, holder=f"forecast-only {period}"):
         since = stages.last_load_id()
         figures = indicators_flow(period)
-        markdown = publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
-    return {"period": period, "indicators": figures, "briefing": markdown}
+        outlook = forecast_with_runner(period)
+        markdown = publish_flow(period, since, outputs(figures, outlook))
+    return {"period": period, "indicators": figures, "forecast": outlook, "briefing": markdown}
 
 
 @flow(name="backfill", flow_run_name="backfill-{start}-{end}")

@@ -57,9 +57,12 @@ def publish_artifacts(period: str, since_load: int, outputs: dict[str, str], gat
     with session(load_settings().db_path, read_only=True) as con:
         rows = publish.briefing(con, parse_period(period))
         loads = publish.load_summary(con, since_load)
-    markdown = publish.briefing_markdown(parse_period(period), rows, loads, outputs, gate)
+        outlook = publish.full_year(con, parse_period(period))
+    markdown = publish.briefing_markdown(parse_period(period), rows, loads, outputs, gate, outlook)
     key = f"briefing-{period}"
     create_markdown_artifact(markdown, key=key, description=f"{period} 主要指标 briefing")
     create_table_artifact([{k: r[k] for k in ("indicator_id", "label_zh", "value", "unit", "status", "alert")}
                            for r in rows], key=f"indicators-{period}", description=f"{period} 指标 indicators")
+    if outlook:
+        create_table_artifact(outlook, key=f"full-year-{period}", description=f"{period} 全年预测 full-year outlook")
     return markdown

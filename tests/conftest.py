@@ -11,6 +11,8 @@ import pytest
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as the CLI does: forecasts independent of BLAS threading
 os.environ["COLUMNS"] = "250"  # wide tables: assertions read whole lines
 
 from warehouse.codes import check_char  # noqa: E402

@@ -138,7 +138,9 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
     """Replace the as-of month's rows of the forecast marts in one transaction; returns row counts."""
     monthly, paths = results.get("monthly"), results.get("paths")
     if monthly is None or monthly.num_rows == 0:
-        raise ValueError(f"no series could be forecast as of {as_of:%Y-%m}: {results.get('errors')}")
+        errors = results.get("errors")
+        problems = "; ".join(f"{r['series_id']}: {r['problem']}" for r in errors.to_pylist()[:5]) if errors else ""
+        return {"skipped": f"no series could be forecast as of {as_of:%Y-%m} ({problems})"}
     models = {r["series_id"]: r["model"] for r in results["choices"].to_pylist()}
     meta = meta.append_column("model", pa.array([models.get(s) for s in meta["series_id"].to_pylist()]))
     con.execute("begin transaction")

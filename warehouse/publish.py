@@ -22,6 +22,21 @@ def load_summary(con: duckdb.DuckDBPyConnection, since_load: int) -> list[dict]:
                             "from audit.loads where load_id > ? group by all order by form", [since_load])
 
 
+def full_year(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict]:
+    """Zone-level full-year outlook rows of the as-of month (empty when no forecast was stored)."""
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                         "and table_name = 'forecast_full_year'").fetchone()[0]
+    if not exists:
+        return []
+    return fetch_dicts(con, """
+        select f.indicator_id, i.label_zh, round(f.growth_mean_pct, 1) as growth_pct,
+               round(f.growth_lo_80_pct, 1) as lo_80, round(f.growth_hi_80_pct, 1) as hi_80,
+               f.target_growth_pct as target_pct, round(f.required_rest_growth_pct, 1) as required_rest_pct,
+               round(f.prob_meet_target, 3) as prob_meet_target, f.model
+        from marts.forecast_full_year as f join meta.indicators as i using (indicator_id)
+        where f.as_of = ? and f.breakdown = 'zone' order by i.headline nulls last, f.indicator_id""", [as_of])
+
+
 def _value(row: dict) -> str:
     if row["value"] is None:
         return "—"
@@ -29,7 +44,7 @@ def _value(row: dict) -> str:
 
 
 def briefing_markdown(period: dt.date, rows: list[dict], loads: list[dict], paths: dict[str, str],
-                      gate: str | None = None) -> str:
+                      gate: str | None = None, outlook: list[dict] | None = None) -> str:
     """The run's briefing in Chinese (English beside the headings), as markdown."""
     label = rows[0]["period_label"] if rows else f"{period:%Y-%m}"
     lines = [f"# {label} 主要经济指标 Headline indicators", "",
@@ -45,6 +60,15 @@ def briefing_markdown(period: dt.date, rows: list[dict], loads: list[dict], path
                   f"{r['rows_rejected']} |" for r in loads]
     else:
         lines.append("无新文件 (no new files)")
+    if outlook:
+        lines += ["", "## 全年预测 Full-year outlook", "",
+                  "| 指标 Indicator | 全年增速 Growth [80%] | 目标 Target | 余月需增 Needed | 达标概率 P(meet) |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['label_zh']} | {r['growth_pct']}% [{r['lo_80']}, {r['hi_80']}] | "
+                  f"{'—' if r['target_pct'] is None else str(r['target_pct']) + '%'} | "
+                  f"{'—' if r['required_rest_pct'] is None else str(r['required_rest_pct']) + '%'} | "
+                  f"{'—' if r['prob_meet_target'] is None else format(r['prob_meet_target'], '.0%')} |"
+                  for r in outlook]
     if gate:
         lines += ["", "## 数据审核 Validation", "", gate]
     lines += ["", "## 输出 Outputs", ""] + [f"- {name}: `{path}`" for name, path in paths.items()]

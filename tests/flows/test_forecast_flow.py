@@ -78,7 +78,7 @@ def full_year(home):
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         return {(r[0], r[1]): r for r in con.execute(
             "select indicator_id, member, ytd_actual, base_ytd, base_full_year, full_year_mean, target_growth_pct, "
-            "required_rest_growth_pct, prob_meet_target, growth_lo_80_pct, growth_mean_pct, growth_hi_80_pct "
+            "required_rest_growth_pct, prob_meet_target, growth_lo_80_pct, growth_mean_pct, growth_hi_80_pct, model "
             "from marts.forecast_full_year where as_of = ?", [AS_OF]).fetchall()}
 
 
@@ -88,7 +88,7 @@ def test_forecast_full_year_against_the_target(zone):
 
     forecast_flow(as_of="2024-06")
     out = full_year(zone)
-    ytd, base_ytd, base_fy, fy, target, needed, prob, lo, mean, hi = out[("industrial_output_growth", "全区")][2:]
+    ytd, base_ytd, base_fy, fy, target, needed, prob, lo, mean, hi = out[("industrial_output_growth", "全区")][2:-1]
     assert target == 8.0  # from warehouse/config/targets/2024.yaml
     g1, w = ytd / base_ytd - 1, base_ytd / base_fy
     assert needed == pytest.approx(required_growth(0.08, g1, w) * 100)  # DOMAIN.md §5
@@ -136,5 +136,5 @@ def test_dask_fan_out_equals_threads(zone, monkeypatch):
     dask = full_year(zone)
     assert threads.keys() == dask.keys() and len(threads) >= 3
     for key, row in threads.items():
-        assert dask[key][:2] == row[:2]
-        assert dask[key][2:] == pytest.approx(row[2:], rel=1e-9), key
+        assert dask[key][-1] == row[-1], key  # the same model chosen
+        assert dask[key][2:-1] == pytest.approx(row[2:-1], rel=1e-9), key

@@ -5,9 +5,14 @@ that need them, so `zonestat --help` stays fast.
 """
 from __future__ import annotations
 
-import typer
+import os
 
-from zonestat.cli import demo, forecast, indicators, loading, query, run
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy loads: small fits, reproducible results
+
+import typer  # noqa: E402
+
+from zonestat.cli import demo, forecast, indicators, loading, query, run  # noqa: E402
 
 app = typer.Typer(
     name="zonestat",

@@ -40,6 +40,8 @@ def forecast(as_of: str = typer.Option(..., "--as-of", help="Last month with dat
     from flows.forecast import forecast_with_runner
 
     counts = forecast_with_runner(as_of, str(targets) if targets else None)
+    if "skipped" in counts:
+        raise fail(f"预测未生成 no forecast: {counts['skipped']}", 1)
     rows = full_year_rows(period)
     if json_out:
         print(to_json(rows))
