@@ -28,6 +28,30 @@ def ingest_flow(paths: list[str] | None = None) -> dict:
     return stages.ingest_files([str(p) for p in (paths or [settings.inbox])])
 
 
+@flow(name="validate", flow_run_name="validate-{period}")
+def validate_flow(period: str) -> dict:
+    return stages.validation_gate(check_period(period))
+
+
+def gate_summary(gate: dict) -> str:
+    """The validation section of the briefing: critical checks, warnings, quarantine."""
+    lines = [f"- 审核运行 run {gate['run_id']}: 隔离 quarantined {gate['quarantined']} 行, "
+             f"解除 released {gate['released']} 行" + ("; 本期为初步数 provisional (coverage)" if gate["provisional"] else "")]
+    for kind, label in (("critical", "严重 critical"), ("warnings", "提示 warning")):
+        lines += [f"- {label}: {f['check']} ({f['suite']}): {f['rows']} 行 — {f['reason']}" for f in gate[kind]]
+    return "\n".join(lines)
+
+
+def gate_failure(period: str, gate: dict):
+    """A Failed state naming the critical checks: the period's figures are not published."""
+    from prefect.states import Failed
+
+    checks = "; ".join(f"{f['check']} ({f['rows']} rows)" for f in gate["critical"])
+    return Failed(message=f"{period}: validation gate failed {len(gate['critical'])} critical check(s): {checks}. "
+                          f"The rows are quarantined; see `zonestat followups --period {period}`, fix and re-run "
+                          "(or pass allow_critical=True to publish with them held out).")
+
+
 @flow(name="indicators", flow_run_name="indicators-{period}")
 def indicators_flow(period: str) -> dict:
     return stages.evaluate_indicators(check_period(period))
@@ -35,14 +59,20 @@ def indicators_flow(period: str) -> dict:
 
 @flow(name="publish", flow_run_name="publish-{period}")
 def publish_flow(period: str, since_load: int, outputs: dict[str, str], gate: str | None = None) -> str:
-    return stages.publish_artifacts(check_period(period), since_load, outputs, gate)
+    """The planners' report and workbook, then the run's artifacts pointing at every output."""
+    check_period(period)
+    report = stages.build_report(period)
+    return stages.publish_artifacts(period, since_load, {**outputs, **report}, gate)
 
 
 @flow(name="monthly-pipeline", flow_run_name="monthly-{period}")
-def monthly_pipeline(period: str, paths: list[str] | None = None, lock_wait_seconds: float = 600.0) -> dict:
-    """Ingest new filings, compute the period's indicators, publish the briefing.
+def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical: bool = False,
+                     lock_wait_seconds: float = 600.0):
+    """Ingest new filings, validate the period, compute its indicators and forecast, publish.
 
-    Holds the warehouse's run lock: a second run for the same warehouse waits, then fails clearly.
+    A period failing a critical check stops here (a Failed state naming the checks) unless
+    allow_critical; the failing rows are quarantined either way. Holds the warehouse's run lock:
+    a second run for the same warehouse waits, then fails clearly.
     """
     check_period(period)
     settings = load_settings()
@@ -50,10 +80,14 @@ def monthly_pipeline(period: str, paths: list[str] | None = None, lock_wait_seco
     with exclusive(settings.db_path, lock_wait_seconds, holder=f"monthly pipeline {period}"):
         since = stages.last_load_id()
         loaded = ingest_flow(paths)
+        gate = validate_flow(period)
+        if gate["critical"] and not allow_critical:
+            return gate_failure(period, gate)
         figures = indicators_flow(period)
         outlook = forecast_with_runner(period)
-        markdown = publish_flow(period, since, outputs(figures, outlook))
-    return {"period": period, "ingest": loaded, "indicators": figures, "forecast": outlook, "briefing": markdown}
+        markdown = publish_flow(period, since, outputs(figures, outlook), gate_summary(gate))
+    return {"period": period, "ingest": loaded, "validation": gate, "indicators": figures, "forecast": outlook,
+            "briefing": markdown}
 
 
 def outputs(figures: dict, outlook: dict) -> dict[str, str]:
@@ -67,9 +101,9 @@ def outputs(figures: dict, outlook: dict) -> dict[str, str]:
 
 
 @flow(name="scheduled-monthly-pipeline", flow_run_name="scheduled-{period}")
-def scheduled_monthly_pipeline(period: str = "", paths: list[str] | None = None) -> dict:
+def scheduled_monthly_pipeline(period: str = "", paths: list[str] | None = None, allow_critical: bool = False):
     """The scheduled entry point: an empty period means the month before today (Asia/Shanghai)."""
-    return monthly_pipeline(period or previous_month(), paths)
+    return monthly_pipeline(period or previous_month(), paths, allow_critical)
 
 
 def previous_month(today: dt.date | None = None) -> str:

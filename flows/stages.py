@@ -22,6 +22,21 @@ def ingest_files(paths: list[str]) -> dict:
             "rows_rejected": batch.rows_rejected, "built": batch.built}
 
 
+@task(name="validation-gate", cache_policy=NO_CACHE)
+def validation_gate(period: str) -> dict:
+    """Suites and SQL checks for the period; critical rows quarantined and core rebuilt without them."""
+    from warehouse.validation.gate import run_gate
+
+    settings = load_settings()
+    gate = run_gate(settings.db_path, period, docs_dir=settings.home / "validation" / "docs")
+    failed = [{"check": r.check, "suite": r.suite, "severity": r.severity, "rows": r.unexpected_count,
+               "reason": r.reason_zh or r.reason_en} for r in gate.results if not r.success]
+    return {"run_id": gate.run_id, "status": gate.status, "quarantined": gate.quarantined,
+            "released": gate.released, "provisional": gate.provisional, "docs": gate.docs_url,
+            "critical": [f for f in failed if f["severity"] == "critical"],
+            "warnings": [f for f in failed if f["severity"] != "critical"]}
+
+
 @task(name="last-load-id", cache_policy=NO_CACHE)
 def last_load_id() -> int:
     from warehouse.db import init_schema, session
@@ -43,6 +58,21 @@ def evaluate_indicators(period: str) -> dict:
         rows = evaluate(con, parse_period(period))
         path = export_indicators(con, parse_period(period), settings.exports)
     return {"rows": rows, "parquet": str(path)}
+
+
+@task(name="build-report", cache_policy=NO_CACHE)
+def build_report(period: str) -> dict[str, str]:
+    """The planners' HTML report and workbook for the period, under $ZONESTAT_HOME/reports/YYYY-MM/."""
+    from warehouse.indicators import parse_period
+    from zonestat.report import build_report as build
+    from zonestat.report.data import NoFilings
+
+    settings = load_settings()
+    try:
+        written = build(settings.db_path, parse_period(period), settings.reports / period)
+    except NoFilings as err:
+        return {"report": f"skipped: {err}"}
+    return {f"report_{kind}": str(path) for kind, path in written.items()}
 
 
 @task(name="publish-artifacts", cache_policy=NO_CACHE)

@@ -73,3 +73,24 @@ def test_previous_month_skips_january():
     assert previous_month(dt.date(2024, 3, 12)) == "2024-02"
     assert previous_month(dt.date(2024, 2, 12)) == "2023-12"
     assert previous_month(dt.date(2024, 1, 12)) == "2023-12"
+
+
+def test_critical_check_stops_the_run_with_a_clear_message(home, inbox):
+    from tests.conftest import credit_code
+    from flows.pipeline import monthly_pipeline
+
+    stranger = credit_code(999)  # valid code, in no register
+    write_csv(home / "inbox" / "stranger.csv", OUT, [[stranger, "2024-03", 70, 70, ""]])
+    state = monthly_pipeline(period="2024-03", return_state=True)
+    assert state.is_failed()
+    assert "validation gate failed" in state.message and "followups --period 2024-03" in state.message
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        held = con.execute("select count(*) from audit.quarantine where released_at is null").fetchone()[0]
+        published = con.execute("select count(*) from information_schema.tables where table_name = 'briefing'"
+                                ).fetchone()[0]
+    assert held >= 1 and published == 0  # quarantined, and nothing published for the period
+
+    done = monthly_pipeline(period="2024-03", allow_critical=True, return_state=True)
+    assert done.is_completed()
+    result = done.result()
+    assert result["validation"]["critical"] and "严重 critical" in result["briefing"]

@@ -12,7 +12,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import typer  # noqa: E402
 
-from zonestat.cli import demo, forecast, indicators, loading, query, run  # noqa: E402
+from zonestat.cli import demo, forecast, indicators, loading, query, report, run, validation  # noqa: E402
 
 app = typer.Typer(
     name="zonestat",
@@ -29,6 +29,9 @@ app.command("indicators")(indicators.indicators)
 app.command("run")(run.run)
 app.command("forecast")(forecast.forecast)
 app.command("forecast-check")(forecast.forecast_check)
+app.command("report")(report.report)
+app.command("validate")(validation.validate)
+app.command("followups")(validation.followups)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from zonestat.cli.common import EXIT_USAGE, console, fail, settings
+from zonestat.cli.common import EXIT_DATA, EXIT_USAGE, console, fail, settings
 
 
 def prefect_env() -> None:
@@ -22,8 +22,10 @@ def prefect_env() -> None:
 
 def run(period: str = typer.Option(..., "--period", "-p", help="Month to compute, e.g. 2024-06."),
         paths: Optional[list[Path]] = typer.Option(None, "--path", help="Files or folders to ingest first "
-                                                   "(default: the inbox of ZONESTAT_HOME).")) -> None:
-    """运行: ingest new files, compute the period's indicators, publish the briefing (Prefect flow)."""
+                                                   "(default: the inbox of ZONESTAT_HOME)."),
+        allow_critical: bool = typer.Option(False, "--allow-critical", help="Publish even when critical checks "
+                                            "failed (the failing rows stay quarantined, out of the figures).")) -> None:
+    """运行: ingest, validate, compute indicators and forecast, publish the report (Prefect flow)."""
     from warehouse.indicators import PeriodError, parse_period
 
     try:
@@ -34,5 +36,8 @@ def run(period: str = typer.Option(..., "--period", "-p", help="Month to compute
     settings().ensure_dirs()
     from flows.pipeline import monthly_pipeline
 
-    result = monthly_pipeline(period=period, paths=[str(p) for p in paths] if paths else None)
-    console.print(result["briefing"], soft_wrap=True)
+    state = monthly_pipeline(period=period, paths=[str(p) for p in paths] if paths else None,
+                             allow_critical=allow_critical, return_state=True)
+    if not state.is_completed():
+        raise fail(f"审核未通过或运行失败 run did not complete: {state.message}", EXIT_DATA)
+    console.print(state.result()["briefing"], soft_wrap=True)

@@ -1,9 +1,8 @@
--- Purpose: the year-to-date flows of every validated form in long format, for the months the
--- cross-month checks look at (the period, the month before, the same month a year ago and the
--- unit-slip history). Materialised once per gate run as the temp table _zs_measures.
+-- Purpose: the year-to-date flows of every validated form in long format, for the cross-month
+-- checks. Created once per gate run as the temp view _zs_measures (not materialised: each check
+-- filters by period and DuckDB pushes that filter into the staging scans).
 -- Grain: one row per form x unit x period x field. Key: form, unit_id, period, field.
 -- Upstream: staging.b204_1, staging.b203, staging.f206_1, staging.e204_1.
--- Parameters: $since, $period (dates, first of month).
 with b204_1 as (
     select 'b204_1' as form, _load_id as load_id, _source_row as source_row, enterprise_id as unit_id, period,
         unnest([
@@ -15,7 +14,6 @@ with b204_1 as (
              ytd_prior: null::double}
         ], recursive := true)
     from staging.b204_1
-    where period between $since and $period
 ),
 
 b203 as (
@@ -28,7 +26,6 @@ b203 as (
             {field: 'taxes', ytd: taxes_ytd, month_value: null::double, ytd_prior: null::double}
         ], recursive := true)
     from staging.b203
-    where period between $since and $period
 ),
 
 f206_1 as (
@@ -38,7 +35,6 @@ f206_1 as (
              ytd_prior: null::double}
         ], recursive := true)
     from staging.f206_1
-    where period between $since and $period
 ),
 
 e204_1 as (
@@ -49,7 +45,6 @@ e204_1 as (
              ytd_prior: retail_sales_ytd_prior}
         ], recursive := true)
     from staging.e204_1
-    where period between $since and $period
 ),
 
 final as (

@@ -6,9 +6,9 @@
 -- Parameters: $period, $since_history, $fields (varchar[]), $factors (double[]), $tolerance,
 -- $min_history.
 with levels as (
-    select *, ytd / month(period) as level
+    select *, ytd / nullif(month(period), 0) as level
     from _zs_measures
-    where list_contains($fields, field) and ytd is not null
+    where period between $since_history and $period and list_contains($fields, field) and ytd is not null
 ),
 
 usual as (
@@ -32,7 +32,7 @@ final as (
         source_row,
         unit_id,
         period,
-        field,
+        field || '_ytd' as field,
         ytd as value,
         usual_level * month(period) as expected,
         printf('月均 %.2f, 平常 %.2f, 约 %.4g 倍 (monthly level %.2f vs usual %.2f: x%.4g)',

@@ -28,7 +28,7 @@ final as (
         source_row,
         unit_id,
         period,
-        field,
+        field || '_ytd' as field,
         ytd as value,
         base as expected,
         printf('同比 %+.1f%% (上年同期 %.2f) / year on year %+.1f%% (prior year %.2f)',

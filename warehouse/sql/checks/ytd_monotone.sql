@@ -21,7 +21,7 @@ final as (
         c.source_row,
         c.unit_id,
         c.period,
-        c.field,
+        c.field || '_ytd' as field,
         c.ytd as value,
         p.ytd as expected,
         printf('本年累计 %.2f 小于上月累计 %.2f (YTD %.2f below last month''s %.2f)',

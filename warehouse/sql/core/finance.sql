@@ -5,6 +5,8 @@ with filings as (
     select f.*
     from staging.b203 as f
     semi join core.enterprises as e using (enterprise_id)
+    anti join audit.quarantine as q
+        on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1
 ),
 

@@ -3,9 +3,11 @@
 -- Jan-Feb is one period keyed on February. Grain: one row per project_id x period.
 -- Upstream: staging.f206_1.
 with filings as (
-    select *
-    from staging.f206_1
-    where month(period) <> 1
+    select f.*
+    from staging.f206_1 as f
+    anti join audit.quarantine as q
+        on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
+    where month(f.period) <> 1
 ),
 
 sequenced as (

@@ -1,0 +1,188 @@
+"""The validation gate of one period: suites and SQL checks over staging, results into audit,
+critically failing rows quarantined, core rebuilt without them. `run_gate` is what the CLI and
+flows call; it knows no Typer and no Prefect.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from expectations import CONFIG_FILE, SUITE_DIR
+from warehouse.build import build, needs_build
+from warehouse.db import init_schema, read_sql, session
+from warehouse.spec import load_contract
+from warehouse.validation import checks, quarantine, store
+from warehouse.validation.results import CheckResult, GateError
+from warehouse.validation.suites import FORMS, ValidationConfig, load_config, load_suites, runtime_parameters
+
+log = logging.getLogger(__name__)
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# DuckDB's share of the gate's memory: its joins and aggregates spill to disk beyond it (the pandas
+# batches and GX come on top). Keeps a 1,000,000-row period under 2 GiB in all.
+MEMORY_LIMIT = "1GB"
+_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$")
+
+
+@dataclass
+class GateResult:
+    """What the gate found for a period; `exit_code` is 1 when any critical check failed."""
+
+    run_id: int
+    period: dt.date
+    status: str
+    results: list[CheckResult] = field(default_factory=list)
+    rows_checked: int = 0
+    quarantined: int = 0
+    released: int = 0
+    held: int = 0
+    coverage: dict[str, float | None] = field(default_factory=dict)
+    provisional: bool = False
+    docs_url: str | None = None
+
+    @property
+    def critical_failures(self) -> list[CheckResult]:
+        return [r for r in self.results if r.critical and not r.success]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.critical_failures else 0
+
+
+def parse_period(text: str, today: dt.date | None = None) -> dt.date:
+    """'2024-06' -> date(2024, 6, 1); ValueError for a malformed or future period, or a January
+    (every validated form reports Jan-Feb together, as the February period)."""
+    match = _PERIOD.match(text.strip())
+    if not match:
+        raise ValueError(f"period {text!r} is not a month like 2024-06")
+    period = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if period > (today or dt.date.today()).replace(day=1):
+        raise ValueError(f"period {text} is in the future")
+    contract = load_contract()
+    if period.month == 1 and all(contract.forms[name].january_exempt for name in FORMS):
+        raise ValueError(f"January is exempt for every validated form: 1-2月 is the period {period.year}-02")
+    return period
+
+
+def load_batches(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict[str, pd.DataFrame]:
+    """The period batch of every validated table, pulled from DuckDB into pandas."""
+    return {name: con.execute(read_sql(form.batch_sql), {"period": period}).df() for name, form in FORMS.items()}
+
+
+def run_suites(batches: dict[str, pd.DataFrame], suites: dict[str, dict], config: ValidationConfig,
+               period: dt.date, today: dt.date, docs_dir: Path | None, run_id: int) -> tuple[list[CheckResult], str | None]:
+    """Every suite on its batch in one ephemeral GX context; then Data Docs (best effort)."""
+    from warehouse.validation import gx_runner
+
+    context = gx_runner.open_context(docs_dir)
+    params = runtime_parameters(config, today)
+    run_name = f"run-{run_id}-{period:%Y-%m}"
+    results = [r for name, batch in batches.items()
+               for r in gx_runner.run_suite(context, suites[name], batch, params, FORMS[name].unit_id,
+                                            period, run_name)]
+    try:
+        docs = gx_runner.build_docs(context)
+    except Exception as err:  # Data Docs are a report of the run, never its verdict
+        log.warning("GX Data Docs could not be built: %s", err)
+        docs = None
+    return results, docs
+
+
+def record_run(con: duckdb.DuckDBPyConnection, gate: GateResult, period: dt.date) -> None:
+    """Results, failures, quarantine and the run's counts, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        store.write_results(con, gate.run_id, gate.results)
+        gate.quarantined, gate.released = quarantine.update_quarantine(con, gate.run_id, period)
+        gate.held = quarantine.active(con, period)
+        critical, warned = con.execute(
+            "select count(distinct (suite, load_id, source_row)) filter (where severity = 'critical'), "
+            "count(distinct (suite, unit_id)) filter (where severity = 'warning') "
+            "from audit.validation_failures where run_id = ?", [gate.run_id]).fetchone()
+        store.finish_run(con, gate.run_id, "failed" if gate.exit_code else "passed",
+                         rows_checked=gate.rows_checked, critical_failed=critical, warning_flagged=warned,
+                         quarantined=gate.quarantined, released=gate.released, provisional=gate.provisional,
+                         docs_path=gate.docs_url)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+@contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
+    """DuckDB's memory limit set for a block of work, and restored after it."""
+    if not limit:
+        yield
+        return
+    if not _SIZE.match(limit):
+        raise ValueError(f"memory limit {limit!r} is not a size like 1GB")
+    before = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = '{before}'")
+
+
+def _coverage(results: list[CheckResult]) -> dict[str, float | None]:
+    return {r.suite: r.observed_value for r in results if r.expectation_type == "sql:coverage"}
+
+
+def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | None = None, docs_dir: Path | None = None,
+             suite_dir: Path | None = None, config_path: Path | None = None, rebuild: bool = True,
+             duckdb_memory: str | None = MEMORY_LIMIT) -> GateResult:
+    """Validate one period ('2024-06' or its first day); quarantine critical failures; rebuild core.
+    Raises GateError when a check could not answer (nothing is quarantined then), SuiteError on a
+    malformed suite and ValueError on a bad period."""
+    today = today or dt.date.today()
+    period = parse_period(period, today) if isinstance(period, str) else period
+    config = load_config(config_path or CONFIG_FILE)
+    suites = load_suites(config, suite_dir or SUITE_DIR)
+    with session(db_path) as con:
+        init_schema(con)
+        if needs_build(con):
+            build(con)
+        run_id = store.start_run(con, period, config.version)
+        with memory_limit(con, duckdb_memory):
+            try:
+                gate = _evaluate(con, run_id, period, today, config, suites, docs_dir)
+                record_run(con, gate, period)
+            except Exception as err:  # recorded, then raised: an error is never a verdict on the data
+                store.finish_run(con, run_id, "error", str(err)[:2000])
+                raise err if isinstance(err, GateError) else GateError(f"{type(err).__name__}: {err}") from err
+        if rebuild:
+            _rebuild(con, run_id)
+    return gate
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Core without the quarantined rows; a failure here leaves the results recorded, core as before."""
+    try:
+        build(con)
+    except Exception as err:
+        raise GateError(f"run {run_id} is recorded, but core could not be rebuilt: "
+                        f"{type(err).__name__}: {err}") from err
+
+
+def _evaluate(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date, today: dt.date,
+              config: ValidationConfig, suites: dict[str, dict], docs_dir: Path | None) -> GateResult:
+    batches = load_batches(con, period)
+    elements = {name: len(batch) for name, batch in batches.items()}
+    checks.prepare(con, period, config)
+    sql_results = checks.run_sql_checks(con, period, config, elements)
+    gx_results, docs = run_suites(batches, suites, config, period, today, docs_dir, run_id)
+    gate = GateResult(run_id=run_id, period=period, status="", results=gx_results + sql_results,
+                      rows_checked=sum(elements.values()), docs_url=docs)
+    gate.coverage = _coverage(sql_results)
+    threshold = float(config.thresholds["coverage_threshold"])
+    gate.provisional = any(share is not None and share < threshold for share in gate.coverage.values())
+    gate.status = "failed" if gate.exit_code else "passed"
+    return gate

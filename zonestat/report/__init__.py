@@ -1,0 +1,39 @@
+"""The period's briefing as one self-contained HTML page and an .xlsx workbook with the same tables.
+
+`build_report` is a plain function (no Prefect): the CLI calls it, and a flow task can wrap it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from warehouse.db import session
+
+__all__ = ["build_report", "report_names"]
+
+
+def report_names(period: dt.date) -> dict[str, str]:
+    stem = f"zonestat-report-{period:%Y-%m}"
+    return {"html": f"{stem}.html", "xlsx": f"{stem}.xlsx"}
+
+
+def build_report(db_path: Path, period: dt.date, out_dir: Path) -> dict[str, Path]:
+    """Gather the period's tables (evaluating months that lack indicators), write the HTML page and
+    the workbook into out_dir (each written to a temporary name, then renamed); returns the paths."""
+    from zonestat.report.data import gather
+    from zonestat.report.html import render
+    from zonestat.report.workbook import write_workbook
+
+    with session(db_path) as con:
+        data = gather(con, period)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = report_names(period)
+    paths = {kind: out_dir / name for kind, name in names.items()}
+    tmp_html, tmp_xlsx = (paths[k].with_name(paths[k].name + ".tmp") for k in ("html", "xlsx"))
+    tmp_html.write_text(render(data), encoding="utf-8")
+    write_workbook(data, tmp_xlsx)
+    os.replace(tmp_html, paths["html"])
+    os.replace(tmp_xlsx, paths["xlsx"])
+    return paths

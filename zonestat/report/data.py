@@ -1,0 +1,151 @@
+"""Gathering the report's rows from the warehouse: one SQL file per table (warehouse/sql/reports/).
+
+The trend lines need every month of this year and last year: periods with filings but no
+indicators yet are evaluated first (idempotent per period), which is why this opens the
+warehouse for writing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from warehouse.catalog import load_catalog
+from warehouse.db import fetch_dicts, read_sql
+from warehouse.indicators import evaluate
+from warehouse.spec import load_contract
+
+INDUSTRY_INDICATOR = "industrial_output_growth"   # the growth the industry chart breaks down
+VALIDATION_TABLES = ("validation_runs", "validation_results", "validation_failures", "quarantine")
+
+
+class NoFilings(ValueError):
+    """The warehouse holds no filings for the period: there is nothing to report."""
+
+
+@dataclass
+class ReportData:
+    """Everything the page and the workbook show, as plain rows (dicts) from the SQL files."""
+
+    period: dt.date
+    period_label: str
+    generated_at: dt.datetime
+    headline: list[dict]
+    industries: list[dict]
+    trends: list[dict]
+    forecast: list[dict]
+    forecast_monthly: list[dict]
+    filings: list[dict]
+    reasons: list[dict]
+    followups: list[dict]
+    lineage: list[dict]
+    build: dict
+    validation_run: dict | None = None
+    evaluated: list[dt.date] = field(default_factory=list)
+
+    def table(self, name: str) -> list[dict]:
+        return getattr(self, name)
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
+    """Rows of warehouse/sql/reports/<name>.sql with its bound parameters."""
+    return fetch_dicts(con, read_sql(f"reports/{name}.sql"), params or None)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                       [schema, table]).fetchone()[0] > 0
+
+
+def period_label(period: dt.date) -> str:
+    return f"{period.year}年1-2月" if period.month == 2 else f"{period.year}年1-{period.month}月"
+
+
+def check_filings(con: duckdb.DuckDBPyConnection, period: dt.date) -> None:
+    """Refuse a period without filings in core (a report of empty tables helps nobody)."""
+    built = con.execute("select count(*) from duckdb_views() where schema_name = 'marts' "
+                        "and view_name = 'measure_facts'").fetchone()[0]
+    periods = [r[0] for r in con.execute("select distinct period from marts.measure_facts order by period")
+               .fetchall()] if built else []
+    if period not in periods:
+        known = f"{periods[0]:%Y-%m} .. {periods[-1]:%Y-%m}" if periods else "none"
+        raise NoFilings(f"no filings for {period:%Y-%m} in the warehouse (本期无数据); periods loaded: {known}")
+
+
+def ensure_periods(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[dt.date]:
+    """Evaluate the report's period and the months of this and last year that have no indicators yet."""
+    done = []
+    if not table_exists(con, "marts", "indicator_values"):
+        evaluate(con, period)
+        done.append(period)
+    for row in query(con, "report_missing_periods", period=period):
+        evaluate(con, row["period"])
+        done.append(row["period"])
+    return sorted(done)
+
+
+def form_lists() -> dict[str, list[str]]:
+    """Forms as parallel lists for the SQL: code, Chinese name, scope (from the catalog), table."""
+    contract = load_contract()
+    measures, indicators = load_catalog()
+    scopes = sorted({(measures[i.measure]["form"], i.scope) for i in indicators if i.measure})
+    by_code = {f.code: f for f in contract.forms.values()}
+    return {"forms": [code for code, _ in scopes], "form_labels": [by_code[c].label_zh for c, _ in scopes],
+            "form_scopes": [scope for _, scope in scopes],
+            "all_forms": [f.code for f in contract.forms.values()],
+            "form_tables": [f.table for f in contract.forms.values()]}
+
+
+def latest_validation_run(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict | None:
+    rows = fetch_dicts(con, "select * from audit.validation_runs where period = ? and status in ('passed', 'failed') "
+                            "order by run_id desc limit 1", [period])
+    return rows[0] if rows else None
+
+
+def stage_problems(con: duckdb.DuckDBPyConnection, period: dt.date, validation: bool) -> None:
+    """Temp tables _report_expected (who should have filed) and _report_problems (every problem)."""
+    forms = form_lists()
+    con.execute("create or replace temp table _report_expected as " + read_sql("reports/report_expected_filers.sql"),
+                {"period": period, "forms": forms["forms"], "form_labels": forms["form_labels"],
+                 "form_scopes": forms["form_scopes"]})
+    con.execute("create or replace temp table _report_problems as " + read_sql("reports/report_problems_load.sql"),
+                {"period": period})
+    con.execute("insert into _report_problems by name " + read_sql("reports/report_problems_missing.sql"),
+                {"period": period})
+    if validation:
+        con.execute("insert into _report_problems by name " + read_sql("reports/report_problems_validation.sql"),
+                    {"period": period, "forms": forms["all_forms"], "form_tables": forms["form_tables"]})
+
+
+def forecast_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[list[dict], list[dict]]:
+    """The full-year outlook and its monthly path, or two empty lists when none is stored."""
+    if not table_exists(con, "marts", "forecast_full_year"):
+        return [], []
+    outlook = query(con, "report_forecast_full_year", period=period)
+    monthly = query(con, "report_forecast_monthly", period=period) \
+        if outlook and table_exists(con, "marts", "forecast_monthly") else []
+    labels = {r["indicator_id"]: r["label_zh"] for r in outlook}
+    for row in monthly:
+        row["label_zh"] = labels.get(row["indicator_id"], row["indicator_id"])
+    return outlook, monthly
+
+
+def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
+    """Evaluate what is missing, then read every table of the report for the period."""
+    check_filings(con, period)
+    evaluated = ensure_periods(con, period)
+    validation = all(table_exists(con, "audit", t) for t in VALIDATION_TABLES)
+    stage_problems(con, period, validation)
+    headline = query(con, "report_headline", period=period)
+    outlook, monthly = forecast_rows(con, period)
+    build = query(con, "report_build_info")
+    return ReportData(
+        period=period, period_label=headline[0]["period_label"] if headline else period_label(period),
+        generated_at=dt.datetime.now().replace(microsecond=0), headline=headline,
+        industries=query(con, "report_industries", period=period, indicator=INDUSTRY_INDICATOR),
+        trends=query(con, "report_trends", period=period), forecast=outlook, forecast_monthly=monthly,
+        filings=query(con, "report_filings"), reasons=query(con, "report_quality_reasons", period=period),
+        followups=query(con, "report_followups"), lineage=query(con, "report_lineage", period=period),
+        build=build[0] if build else {},
+        validation_run=latest_validation_run(con, period) if validation else None, evaluated=evaluated)

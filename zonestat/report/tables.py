@@ -1,0 +1,118 @@
+"""The report's tables, declared once: the HTML page and the workbook both render these columns.
+
+A column's `fmt` says how to show a value: text, int, num1, num2, pct1 (a number of percent),
+yi (万元 shown as 亿元), wan, prob (0..1 shown as percent), date, datetime, list, value (the
+indicator's own decimals and unit, from the row).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    fmt: str = "text"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.zh} {self.en}"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    sheet: str
+    title: str
+    columns: tuple[Column, ...]
+
+
+C = Column
+TABLES = {t.name: t for t in (
+    Table("headline", "主要指标", "主要经济指标 Headline indicators", (
+        C("label_zh", "指标", "Indicator"), C("label_en", "英文名", "English"), C("value", "数值", "Value", "value"),
+        C("unit", "单位", "Unit"), C("alert_label", "预警", "Alert"), C("status_label", "状态", "Status"),
+        C("warn_below", "触警阈值", "Warn below", "num1"), C("good_above", "优质阈值", "Good above", "num1"),
+        C("n_filed", "已报", "Filed", "int"), C("n_in_scope", "应报", "In scope", "int"),
+        C("coverage_pct", "报送率%", "Coverage %", "num1"),
+        C("current_amount", "本期累计(万元)", "YTD (10k yuan)", "num1"),
+        C("base_amount", "基期(万元)", "Base (10k yuan)", "num1"), C("detail", "说明", "Detail"))),
+    Table("industries", "分行业", "分行业增长与拉动 Growth by local industry", (
+        C("label_zh", "行业", "Industry"), C("label_en", "英文名", "English"),
+        C("growth_pct", "增速%", "Growth %", "num1"), C("pull_pp", "拉动(百分点)", "Pull (pp)", "num2"),
+        C("contribution_pct", "贡献率%", "Contribution %", "num1"),
+        C("current_amount", "本期累计(万元)", "YTD (10k yuan)", "num1"),
+        C("base_amount", "基期(万元)", "Base (10k yuan)", "num1"),
+        C("n_filed", "已报", "Filed", "int"), C("n_in_scope", "应报", "In scope", "int"),
+        C("status_label", "状态", "Status"))),
+    Table("trends", "月度走势", "月度走势 Monthly trends", (
+        C("label_zh", "指标", "Indicator"), C("period", "报告期", "Period", "date"),
+        C("year", "年", "Year", "int"), C("month", "月", "Month", "int"),
+        C("month_amount", "本月(万元)", "Month (10k yuan)", "num1"),
+        C("ytd_amount", "累计(万元)", "YTD (10k yuan)", "num1"),
+        C("status_label", "状态", "Status"))),
+    Table("forecast", "全年预测", "全年预测 Full-year outlook", (
+        C("label_zh", "指标", "Indicator"), C("ytd_actual", "已完成(万元)", "YTD actual (10k yuan)", "num1"),
+        C("full_year_mean", "全年预测(万元)", "Full year (10k yuan)", "num1"),
+        C("growth_mean_pct", "预测增速%", "Forecast growth %", "num1"),
+        C("growth_lo_80_pct", "80%下限%", "80% low %", "num1"), C("growth_hi_80_pct", "80%上限%", "80% high %", "num1"),
+        C("growth_lo_95_pct", "95%下限%", "95% low %", "num1"), C("growth_hi_95_pct", "95%上限%", "95% high %", "num1"),
+        C("target_growth_pct", "目标增速%", "Target %", "num1"),
+        C("required_rest_growth_pct", "下半年需增速%", "Required rest-of-year growth %", "num1"),
+        C("prob_meet_target", "达标概率", "P(meet target)", "prob"), C("model", "模型", "Model"),
+        C("status", "预测状态", "Forecast status"))),
+    Table("forecast_monthly", "月度预测", "月度预测 Monthly forecast", (
+        C("label_zh", "指标", "Indicator"), C("period", "月份", "Month", "date"),
+        C("mean", "均值(万元)", "Mean (10k yuan)", "num1"), C("lo_80", "80%下限", "80% low", "num1"),
+        C("hi_80", "80%上限", "80% high", "num1"), C("lo_95", "95%下限", "95% low", "num1"),
+        C("hi_95", "95%上限", "95% high", "num1"))),
+    Table("filings", "报送情况", "报表报送情况 Filings received against expected", (
+        C("form", "表式", "Form"), C("form_label", "表名", "Form name"),
+        C("expected_units", "应报", "Expected", "int"), C("filed_units", "已报", "Received", "int"),
+        C("missing_units", "未报", "Missing", "int"), C("coverage_pct", "报送率%", "Coverage %", "num1"))),
+    Table("reasons", "问题原因", "拒收、提示与审核问题 Rows rejected or flagged, by reason", (
+        C("outcome_label", "结果", "Outcome"), C("severity_label", "级别", "Severity"), C("form", "表式", "Form"),
+        C("field", "字段", "Field"), C("check_name", "问题", "Problem"),
+        C("rows_period", "本期行数", "Rows (period)", "int"), C("rows_ytd", "本年行数", "Rows (YTD)", "int"),
+        C("units", "单位数", "Units", "int"), C("example", "示例", "Example"))),
+    Table("followups", "跟进名单", "需跟进企业 Enterprises to follow up with", (
+        C("unit_id", "统一社会信用代码/项目代码", "Credit code / project"), C("unit_name", "单位名称", "Name"),
+        C("local_industry", "行业", "Industry"), C("contact_person", "联系人", "Contact"),
+        C("contact_phone", "电话", "Phone"), C("severity_label", "级别", "Severity"),
+        C("issues", "问题数", "Issues", "int"),
+        C("problems", "问题", "Problems"))),
+    Table("lineage", "数据来源", "数据来源 Sources of the figures", (
+        C("form", "表式", "Form"), C("period_label", "报告期", "Period"),
+        C("rows_used", "使用行数", "Rows used", "int"),
+        C("load_ids", "批次号", "Load ids", "list"), C("files", "文件", "Files"),
+        C("loaded_at", "入库时间", "Loaded at", "datetime"))),
+)}
+
+
+def show(value, fmt: str, row: dict | None = None) -> str:
+    """A value as the page shows it (the workbook keeps the raw value and a number format)."""
+    if value is None or value == "":
+        return "—" if fmt != "text" else ""
+    if fmt == "value":
+        decimals = (row or {}).get("decimals") or 0
+        return f"{value:,.{decimals}f}"
+    if fmt == "int":
+        return f"{value:,}"
+    if fmt in ("num1", "num2"):
+        return f"{value:,.{int(fmt[-1])}f}"
+    if fmt == "prob":
+        return f"{value * 100:.0f}%"
+    if fmt == "list":
+        return ", ".join(str(v) for v in value)
+    if fmt == "date" and isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
+    if fmt == "datetime" and isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+NUMBER_FORMATS = {"int": "#,##0", "num1": "#,##0.0", "num2": "#,##0.00", "prob": "0%", "date": "yyyy-mm",
+                  "datetime": "yyyy-mm-dd hh:mm"}
