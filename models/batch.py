@@ -1,16 +1,15 @@
-"""Forecast many series: a pure function from a long table to long tables (fan chunks out freely).
+"""One series end to end: prepare, choose a model by backtest, forecast in the input's terms.
 
-Input columns `series_id, period, value`; output tables are pyarrow Tables with SQL-safe names.
+`models.tables.forecast_batch` runs this over a long table of many series.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from models.base import LEVELS, Forecast, paths_forecast
 from models.candidates import DEFAULT_CANDIDATES, FALLBACK, factories

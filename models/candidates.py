@@ -21,7 +21,7 @@ from models.transform import LogModel
 DEFAULT_CANDIDATES: tuple[str, ...] = ("snaive", "naive", "theta", "stl_ets", "ets_ANA")
 ALL_CANDIDATES: tuple[str, ...] = DEFAULT_CANDIDATES + (
     "drift", "snaive_drift", "stl_arima", "ets_AAdA", "ets_MAdM", "ets_MNM", "ets_default",
-    "sarima", "sarima_cny")
+    "sarima", "sarima_cny", "stl_ets_cny")
 FALLBACK: tuple[str, ...] = ("snaive", "naive")
 POSITIVE_ONLY = {"ets_MAdM", "ets_MNM"}
 
@@ -59,10 +59,11 @@ def factories(prep: Prepared, h: int, names: Sequence[str] = DEFAULT_CANDIDATES)
         "ets_default": lambda: default_ets(m),
         "sarima": lambda: _logged(airline(m), positive),
     }
-    if "sarima_cny" in names:
-        exog = festival_regressor(prep.periods, prep.layout, h)
-        if exog is not None:
-            makers["sarima_cny"] = lambda: _logged(airline(m, exog=exog), positive)
+    exog = festival_regressor(prep.periods, prep.layout, h) if {"sarima_cny", "stl_ets_cny"} & set(names) else None
+    makers["stl_ets_cny"] = lambda: _logged(STLModel(m, "ets", warm=warm.get("stl_ets_cny"), exog=exog,
+                                                     name="stl_ets_cny"), positive)
+    if exog is not None:  # SARIMA needs the regressor; STL without it is plain stl_ets
+        makers["sarima_cny"] = lambda: _logged(airline(m, exog=exog), positive)
     unknown = set(names) - set(ALL_CANDIDATES)
     if unknown:
         raise ValueError(f"unknown candidate models: {sorted(unknown)}")

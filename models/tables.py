@@ -6,7 +6,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 

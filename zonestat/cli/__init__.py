@@ -12,7 +12,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import typer  # noqa: E402
 
-from zonestat.cli import demo, forecast, indicators, loading, query, report, run, validation  # noqa: E402
+from zonestat.cli import (  # noqa: E402
+    demo, forecast, forecast_file, indicators, loading, query, report, run, validation)
 
 app = typer.Typer(
     name="zonestat",
@@ -29,6 +30,7 @@ app.command("indicators")(indicators.indicators)
 app.command("run")(run.run)
 app.command("forecast")(forecast.forecast)
 app.command("forecast-check")(forecast.forecast_check)
+app.command("forecast-file")(forecast_file.forecast_file)
 app.command("report")(report.report)
 app.command("validate")(validation.validate)
 app.command("followups")(validation.followups)

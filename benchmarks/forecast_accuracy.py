@@ -1,0 +1,216 @@
+"""Forecast accuracy and speed of the forecast-file logic on real monthly series.
+
+Data: ../shared/data/dev (tourism competition, 366 series; NBS China, 6 series).
+- holdout: the last 6 months of every series, automatic model choice vs seasonal naive vs a plain
+  default ETS(A,Ad,A); sMAPE, MASE, 80/95% interval coverage, series per second;
+- june: every June cutoff of the NBS series (fit through June, forecast July-December);
+- --janfeb: the Jan-Feb treatment study (merged calendar vs 12-month calendar with Jan/Feb rebuilt).
+
+Run: .venv/bin/python benchmarks/forecast_accuracy.py [--jobs 2] [--limit N] [--janfeb]
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from models.batch import ForecastConfig  # noqa: E402
+from models.metrics import covered, seasonal_scale, smape  # noqa: E402
+from models.parallel import forecast_parallel  # noqa: E402
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+METHODS = {
+    "chosen": ForecastConfig(),
+    "snaive": ForecastConfig(candidates=("snaive",), n_folds=0, max_combine=1),
+    "ets_default": ForecastConfig(candidates=("ets_default",), n_folds=0, max_combine=1),
+}
+
+
+def load(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frames = []
+    for name in ("tourism_monthly.parquet", "china_nbs_monthly.parquet"):
+        df = pd.read_parquet(data_dir / name)
+        df["period"] = pd.to_datetime(df["period"])
+        frames.append(df[["series_id", "period", "value"]])
+    return frames[0], frames[1]
+
+
+def holdout_split(df: pd.DataFrame, months: int = 6) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Training rows up to the last period minus `months`; the rest is the test window."""
+    cut = df.groupby("series_id")["period"].transform("max") - pd.DateOffset(months=months)
+    return df[df["period"] <= cut], df[df["period"] > cut]
+
+
+def june_split(df: pd.DataFrame, min_years: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One pseudo-series per (series, year): data through June, actuals July-December."""
+    trains, tests = [], []
+    for sid, grp in df.groupby("series_id"):
+        first = grp["period"].min().year
+        for year in range(first + min_years, grp["period"].max().year + 1):
+            test = grp[(grp["period"] > f"{year}-06-01") & (grp["period"] <= f"{year}-12-01")]
+            if len(test) < 6:
+                continue
+            key = f"{sid}@{year}"
+            trains.append(grp[grp["period"] <= f"{year}-06-01"].assign(series_id=key))
+            tests.append(test.assign(series_id=key))
+    return pd.concat(trains, ignore_index=True), pd.concat(tests, ignore_index=True)
+
+
+def run(train: pd.DataFrame, test: pd.DataFrame, cfg: ForecastConfig, jobs: int) -> tuple[pd.DataFrame, dict, int]:
+    """Forecast each series up to its last test month; returns forecasts joined to actuals."""
+    need = (test.groupby("series_id")["period"].max() - train.groupby("series_id")["period"].max())
+    months = need.map(lambda d: int(round(d.days / 30.44))).rename("h")
+    out, fallbacks, t0, cpu0 = [], 0, time.perf_counter(), cpu_seconds()
+    for h, ids in months.groupby(months).groups.items():
+        part = pa.Table.from_pandas(train[train["series_id"].isin(ids)], preserve_index=False)
+        res = forecast_parallel(part, dataclasses.replace(cfg, horizon=int(h)), jobs=jobs)
+        out.append(res.forecasts.to_pandas())
+        if res.choices.num_rows:
+            fallbacks += int(res.choices.to_pandas()["fallback_reason"].notna().sum())
+    timing = {"wall": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0}
+    fc = pd.concat(out)
+    fc["period"] = pd.to_datetime(fc["period"])
+    return test.merge(fc, on=["series_id", "period"], how="left"), timing, fallbacks
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def scores(joined: pd.DataFrame, train: pd.DataFrame) -> dict[str, float]:
+    scale = {sid: seasonal_scale(g["period"], g["value"]) for sid, g in train.groupby("series_id")}
+    j = joined.dropna(subset=["mean"]).copy()
+    j["ae"] = (j["value"] - j["mean"]).abs() / j["series_id"].map(scale)
+    j["smape"] = smape(j["value"], j["mean"])
+    nonzero = j[j["value"] != 0]
+    return {"sMAPE": j["smape"].mean(), "MASE": j.groupby("series_id")["ae"].mean().mean(),
+            "MAPE": (100 * (nonzero["value"] - nonzero["mean"]).abs() / nonzero["value"].abs()).mean(),
+            "cov80": 100 * covered(j["value"], j["lo_80"], j["hi_80"]).mean(),
+            "cov95": 100 * covered(j["value"], j["lo_95"], j["hi_95"]).mean(),
+            "missing": int(joined["mean"].isna().sum())}
+
+
+def compare(title: str, train: pd.DataFrame, test: pd.DataFrame, jobs: int,
+            methods: dict[str, ForecastConfig]) -> None:
+    n = train["series_id"].nunique()
+    print(f"\n## {title}: {n} series, {len(test)} test points")
+    print(f"{'method':<14}{'sMAPE':>8}{'MASE':>8}{'MAPE':>8}{'cov80':>8}{'cov95':>8}{'series/s':>10}"
+          f"{'cpu ms/s.':>10}{'fallback':>9}")
+    for name, cfg in methods.items():
+        joined, timing, fallbacks = run(train, test, cfg, jobs)
+        s = scores(joined, train)
+        print(f"{name:<14}{s['sMAPE']:8.2f}{s['MASE']:8.3f}{s['MAPE']:8.2f}{s['cov80']:8.1f}{s['cov95']:8.1f}"
+              f"{n / timing['wall']:10.1f}{1000 * timing['cpu'] / n:10.0f}{fallbacks:9d}"
+              + (f"  ({s['missing']} not forecast)" if s["missing"] else ""))
+
+
+def reference(data_dir: Path) -> None:
+    path = data_dir / "tourism_reference_R_forecast.csv"
+    if not path.exists():
+        return
+    ref = pd.read_csv(path)
+    ref = ref[(ref["subset"] == "monthly") & ref["horizons"].isin(["1-3", "6", "1-12"])]
+    table = ref.pivot_table(index=["measure", "horizons"], columns="method", values="value")
+    print("\n## Context: R forecast package on the official tourism test window (first 24 months "
+          "after n_train; not the same window as above)")
+    print(table.round(2).to_string())
+
+
+def with_jan_rebuilt(train: pd.DataFrame) -> pd.DataFrame:
+    """12-month treatment: a YTD series gets January back as its historical share of Jan-Feb;
+    other series keep January/February as gaps (filled seasonally by the preparation)."""
+    from models.janfeb import MERGED, detect_layout
+
+    parts = []
+    for sid, g in train.groupby("series_id"):
+        layout = detect_layout(pd.DatetimeIndex(g["period"]), g["value"].to_numpy())
+        if layout.cumulative and layout.kind == MERGED:
+            wide = g.assign(y=g["period"].dt.year, mo=g["period"].dt.month).pivot(index="y", columns="mo", values="value")
+            share = float((wide[1] / wide[2]).median()) if 1 in wide else 0.5
+            jan = wide[2][wide.get(1, pd.Series(dtype=float)).reindex(wide.index).isna()] * share
+            g = pd.concat([g, pd.DataFrame({"series_id": sid, "period": pd.to_datetime([f"{y}-01-01" for y in jan.index]),
+                                            "value": jan.to_numpy()})])
+        parts.append(g)
+    return pd.concat(parts).sort_values(["series_id", "period"])
+
+
+def janfeb_study(nbs: pd.DataFrame, jobs: int) -> None:
+    """Merged/absent Jan-Feb calendar (the default) against a 12-month calendar with Jan/Feb rebuilt."""
+    combined = [s for s in nbs["series_id"].unique() if s != "CN_PMI_MFG"]
+    jt, js = june_split(nbs[nbs["series_id"].isin(combined)])
+    keep = jt["series_id"].str[-4:].astype(int) >= 2015  # cutoffs with years of Jan-Feb reporting behind them
+    jt = jt[keep]
+    js = js[js["series_id"].isin(jt["series_id"])]
+    cfg = ForecastConfig(backtest="june")
+    rows = []
+    for label, train, c in (("merged calendar", jt, cfg),
+                            ("12-month rebuilt", with_jan_rebuilt(jt), dataclasses.replace(cfg, calendar="monthly"))):
+        joined, _, _ = run(train, js, c, jobs)
+        for sid, part in joined.groupby(joined["series_id"].str.split("@").str[0]):
+            s = scores(part, train[train["series_id"].str.startswith(sid + "@")])
+            rows.append({"series": sid, "treatment": label, "sMAPE": s["sMAPE"], "MASE": s["MASE"]})
+        s = scores(joined, train)
+        rows.append({"series": "ALL", "treatment": label, "sMAPE": s["sMAPE"], "MASE": s["MASE"]})
+    table = pd.DataFrame(rows).pivot(index="series", columns="treatment")
+    print("\n## Jan-Feb treatment, June cutoffs 2015+ (July-December errors)")
+    print(table.round(3).to_string())
+
+
+def festival_study(nbs: pd.DataFrame, jobs: int, years: int = 8) -> None:
+    """SARIMA with and without the Spring Festival regressors, origins every month, 1-3 months ahead:
+    retail sales while January and February were still published (to 2011), and the PMI."""
+    cases = {"CN_RETAIL_LEVEL to 2011": nbs[(nbs["series_id"] == "CN_RETAIL_LEVEL") & (nbs["period"] < "2012-01-01")],
+             "CN_PMI_MFG": nbs[nbs["series_id"] == "CN_PMI_MFG"]}
+    print(f"\n## Spring Festival regressor: {years * 12} monthly origins per series, 1-3 months ahead (MASE)")
+    print(f"{'series':<26}{'model':<12}{'all months':>12}{'Jan-Mar':>10}")
+    for label, one in cases.items():
+        origins = one["period"].iloc[-(12 * years + 3):-3]
+        train = pd.concat([one[one["period"] <= o].assign(series_id=f"S@{o:%Y-%m}") for o in origins])
+        test = pd.concat([one[(one["period"] > o) & (one["period"] <= o + pd.DateOffset(months=3))]
+                         .assign(series_id=f"S@{o:%Y-%m}") for o in origins])
+        for name in ("stl_ets", "stl_ets_cny", "sarima", "sarima_cny"):
+            joined, _, _ = run(train, test, ForecastConfig(candidates=(name,), n_folds=0, max_combine=1), jobs)
+            jm = joined[joined["period"].dt.month <= 3]
+            print(f"{label:<26}{name:<12}{scores(joined, train)['MASE']:12.3f}{scores(jm, train)['MASE']:10.3f}")
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (2 cores here)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N tourism series")
+    ap.add_argument("--skip-june", action="store_true")
+    ap.add_argument("--janfeb", action="store_true", help="also run the Jan-Feb and Spring Festival studies")
+    args = ap.parse_args(argv)
+    tourism, nbs = load(args.data_dir)
+    if args.limit:
+        tourism = tourism[tourism["series_id"].isin(tourism["series_id"].unique()[:args.limit])]
+    train, test = holdout_split(pd.concat([tourism, nbs]))
+    compare("Last 6 months held out (tourism + NBS)", train, test, args.jobs, METHODS)
+    t_ids = set(tourism["series_id"])
+    compare("  of which NBS", train[~train.series_id.isin(t_ids)], test[~test.series_id.isin(t_ids)], 1, METHODS)
+    if not args.skip_june:
+        jt, js = june_split(nbs)
+        june = {k: dataclasses.replace(v, backtest="june") if k == "chosen" else v for k, v in METHODS.items()}
+        compare("NBS, every June cutoff (fit through June, forecast July-December)", jt, js, args.jobs, june)
+    if args.janfeb:
+        janfeb_study(nbs, args.jobs)
+        festival_study(nbs, args.jobs)
+    reference(args.data_dir)
+
+
+if __name__ == "__main__":
+    main()

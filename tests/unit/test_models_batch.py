@@ -1,0 +1,71 @@
+"""The batch function: long table in, long tables out; June backtests; YTD series; chunks."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from models.batch import ForecastConfig, forecast_series, june_folds
+from models.parallel import chunks, concat
+from models.tables import FORECAST_COLUMNS, forecast_batch
+
+FAST = ForecastConfig(candidates=("snaive", "naive", "theta"))
+
+
+def frame(sid: str, months: int = 60, seed: int = 0, start: str = "2018-01-01") -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    t = np.arange(months)
+    values = 100 + t + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, months)
+    return pd.DataFrame({"series_id": sid, "period": pd.date_range(start, periods=months, freq="MS"),
+                         "value": values})
+
+
+def test_batch_tables_and_errors():
+    data = pa.Table.from_pandas(pd.concat([frame("A"), frame("B", seed=1), frame("TINY", months=8)]),
+                                preserve_index=False)
+    res = forecast_batch(data, FAST)
+    fc = res.forecasts.to_pandas()
+    assert tuple(res.forecasts.column_names) == FORECAST_COLUMNS
+    assert res.forecasts.schema.field("period").type == pa.date32()
+    assert sorted(fc["series_id"].unique()) == ["A", "B"] and len(fc) == 12
+    assert res.errors.to_pylist() == [{"series_id": "TINY", "problem": "too short: 8 usable periods, need at least 24 (2 years)"}]
+    choices = res.choices.to_pandas().set_index("series_id")
+    assert set(choices["calendar"]) == {"monthly"} and choices.loc["A", "model"] in fc["model"].values
+    bt = res.backtests.to_pandas()
+    assert {"series_id", "model", "cutoff", "period", "step", "actual", "mean", "lo_80", "hi_95", "chosen"} <= set(bt)
+    assert set(bt["model"]) >= {"snaive", "naive", "theta"} and bt["step"].max() == 6
+
+
+def test_june_backtest_folds_fit_through_june():
+    prep_periods = pd.date_range("2015-01-01", "2020-08-01", freq="MS")
+    folds = june_folds(prep_periods, min_train=26, max_folds=None)
+    assert [prep_periods[f.cutoff - 1].strftime("%Y-%m") for f in folds] == ["2017-06", "2018-06", "2019-06"]
+    assert all(f.steps == 6 for f in folds)
+    df = frame("J", months=72, start="2015-01-01")
+    sf = forecast_series("J", df["period"], df["value"], ForecastConfig(candidates=FAST.candidates, backtest="june"))
+    cutoffs = {r["cutoff"] for r in sf.selection.backtest}
+    assert {sf.prepared.periods[c - 1].month for c in cutoffs} == {6}
+
+
+def test_ytd_series_forecast_stays_cumulative_with_paths():
+    df = frame("Y", months=72, start="2018-01-01")
+    df["value"] = df.groupby(df["period"].dt.year)["value"].cumsum()
+    df = df[df["period"].dt.month != 1]
+    sf = forecast_series("Y", df["period"], df["value"], ForecastConfig(candidates=FAST.candidates, n_paths=200))
+    assert [p.month for p in sf.periods] == [2, 3, 4, 5, 6]  # Jan-Feb (in Feb), then Mar..Jun
+    assert np.all(np.diff(sf.forecast.mean) > 0) and sf.paths.shape == (200, 5)
+    assert np.all(sf.forecast.lower[95] <= sf.forecast.mean) and np.all(sf.forecast.mean <= sf.forecast.upper[95])
+
+
+def test_chunks_keep_whole_series_and_concat():
+    data = pa.Table.from_pandas(pd.concat([frame(s, seed=i) for i, s in enumerate("ABC")]), preserve_index=False)
+    parts = chunks(data, 2)
+    assert [sorted(set(p.column("series_id").to_pylist())) for p in parts] == [["A", "B"], ["C"]]
+    merged = concat([forecast_batch(p, FAST) for p in parts])
+    assert merged.forecasts.num_rows == 18 and merged.choices.num_rows == 3
+
+
+def test_missing_column_is_a_clear_error():
+    with pytest.raises(ValueError, match="lacks column"):
+        forecast_batch(pd.DataFrame({"series_id": ["A"], "value": [1.0]}), FAST)

@@ -1,0 +1,129 @@
+"""`zonestat forecast-file`: forecast any long-format monthly series file with automatic model choice."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+
+from zonestat.cli.common import EXIT_DATA, EXIT_USAGE, console, err_console, fail, print_table
+
+CHOICE_COLUMNS = {"series_id": "序列 series", "model": "模型 model", "calendar": "日历 calendar",
+                  "n_obs": "期数 periods", "score_mase": "回测MASE backtest", "fallback_reason": "回退 fallback"}
+
+
+def read_input(path: Path):
+    """The input file as an Arrow table (Parquet, or CSV by extension); raises ValueError if unreadable."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    try:
+        if path.suffix.lower() == ".csv":
+            return pacsv.read_csv(path)
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise ValueError(f"{path.name}: cannot read as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'} ({exc})") from exc
+
+
+def check_input(table, calendar: str | None = None) -> list[tuple[str, str]]:
+    """Every unusable series with its problem (prepared once here, before any model is fitted)."""
+    from models.prepare import SeriesError, prepare
+    from models.tables import iter_series
+
+    problems = []
+    for sid, periods, values in iter_series(table):
+        try:
+            prepare(sid, periods, values, kind=calendar)
+        except SeriesError as exc:
+            problems.append((sid, exc.problem))
+    return problems
+
+
+def make_config(horizon: int, models: str | None, calendar: str, festival: bool = False):
+    """The run's ForecastConfig; unknown model or calendar names are usage errors."""
+    from models.batch import ForecastConfig
+    from models.candidates import ALL_CANDIDATES, DEFAULT_CANDIDATES
+    from models.janfeb import ABSENT, MERGED, MONTHLY
+
+    names = tuple(n.strip() for n in models.split(",") if n.strip()) if models else DEFAULT_CANDIDATES
+    if festival and "stl_ets_cny" not in names:
+        names += ("stl_ets_cny",)
+    unknown = sorted(set(names) - set(ALL_CANDIDATES))
+    if unknown or not names:
+        raise fail(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_CANDIDATES)}")
+    if calendar not in ("auto", MONTHLY, MERGED, ABSENT):
+        raise fail(f"--calendar must be auto, {MONTHLY}, {MERGED} or {ABSENT}")
+    return ForecastConfig(horizon=horizon, candidates=names, calendar=None if calendar == "auto" else calendar)
+
+
+def drop_series(table, bad: set[str]):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pc.cast(table["series_id"], pa.string())
+    return table.filter(pc.invert(pc.is_in(ids, value_set=pa.array(sorted(bad), pa.string()))))
+
+
+def write_output(result, out: Path, backtest_out: Path | None) -> None:
+    import pyarrow.parquet as pq
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(result.forecasts, out)
+    if backtest_out is not None:
+        backtest_out.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(result.backtests, backtest_out)
+
+
+def forecast_file(
+    input: Path = typer.Argument(..., help="输入 Parquet (or .csv) with columns series_id, period, value."),
+    horizon: int = typer.Option(6, "--horizon", min=1, max=36, help="预测月数 months ahead."),
+    out: Path = typer.Option(Path("forecast.parquet"), "--out", help="输出 output Parquet file."),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="并行进程 worker processes."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="跳过不可用序列: forecast the usable series, list the others."),
+    models: str | None = typer.Option(None, "--models", help="候选模型 comma-separated candidates (default: automatic set)."),
+    calendar: str = typer.Option("auto", "--calendar", help="一二月 Jan-Feb layout: auto, monthly, jan_feb_merged, jan_feb_absent."),
+    festival: bool = typer.Option(False, "--spring-festival", help="春节 also try STL+ETS with the Spring Festival regressors."),
+    backtest_out: Path | None = typer.Option(None, "--backtest-out", help="回测误差 also write backtest errors here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the model choices as JSON."),
+) -> None:
+    """预测文件: forecast each series (automatic model choice by backtest), write mean and 80/95% intervals."""
+    if not input.is_file():
+        raise fail(f"{input}: file not found (文件不存在)", EXIT_USAGE)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    cfg = make_config(horizon, models, calendar, festival)
+    try:
+        table = read_input(input)
+        problems = check_input(table, cfg.calendar)
+    except ValueError as exc:
+        raise fail(f"{exc} (数据不可用 unusable input)", EXIT_DATA)
+    for sid, problem in problems:
+        err_console.print(f"[bold red]不可用 unusable:[/] {sid}: {problem}")
+    if problems and not skip_bad:
+        raise fail(f"{len(problems)} series cannot be forecast (序列不可用); fix them or use --skip-bad", EXIT_DATA)
+    result = run(drop_series(table, {sid for sid, _ in problems}) if problems else table, cfg, jobs)
+    write_output(result, out, backtest_out)
+    report(result, out, as_json)
+    if result.errors.num_rows and not skip_bad:
+        raise typer.Exit(EXIT_DATA)
+
+
+def run(table, cfg, jobs: int):
+    """Forecast the table (in `jobs` processes) and list the series no model could forecast."""
+    from models.parallel import forecast_parallel
+
+    result = forecast_parallel(table, cfg, jobs=jobs)
+    for row in result.errors.to_pylist():
+        err_console.print(f"[bold red]预测失败 failed:[/] {row['series_id']}: {row['problem']}")
+    return result
+
+
+def report(result, out: Path, as_json: bool) -> None:
+    choices = result.choices.to_pylist()
+    if as_json:
+        console.print_json(json.dumps(choices, ensure_ascii=False, default=str))
+        return
+    print_table(choices, CHOICE_COLUMNS, title="模型选择 Model choice")
+    console.print(f"已写入 wrote {result.forecasts.num_rows} rows for {len(choices)} series -> {out}")
