@@ -129,21 +129,28 @@ def forecast_only(period: str) -> dict:
 
 
 @flow(name="backfill", flow_run_name="backfill-{start}-{end}")
-def backfill(start: str, end: str, paths: list[str] | None = None) -> list[str]:
-    """Ingest once, then compute and publish every period from start to end (January skipped)."""
+def backfill(start: str, end: str, paths: list[str] | None = None, allow_critical: bool = False) -> dict:
+    """Ingest once, then validate, compute and publish every period from start to end (January
+    skipped); a period failing a critical check is held back (listed under `held`), the others go on."""
     from warehouse.indicators import parse_period
 
     first, last = parse_period(check_period(start)), parse_period(check_period(end))
     periods = months_between(first, last)
     settings = load_settings()
     settings.ensure_dirs()
+    done, held = [], {}
     with exclusive(settings.db_path, holder=f"backfill {start}..{end}"):
         since = stages.last_load_id()
         ingest_flow(paths)
         for period in periods:
+            gate = validate_flow(period)
+            if gate["critical"] and not allow_critical:
+                held[period] = gate_failure(period, gate).message
+                continue
             figures = indicators_flow(period)
-            publish_flow(period, since, {"indicators_parquet": figures["parquet"]})
-    return periods
+            publish_flow(period, since, {"indicators_parquet": figures["parquet"]}, gate_summary(gate))
+            done.append(period)
+    return {"published": done, "held": held}
 
 
 def months_between(first: dt.date, last: dt.date) -> list[str]:
