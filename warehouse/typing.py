@@ -41,7 +41,8 @@ def _quote(text: str) -> str:
 
 
 def _checks(field: FieldSpec) -> list[str]:
-    c, typed = field.name, typed_expr(field)
+    """Checks of one field over the `typed` CTE: raw text in `<name>`, typed value in `t_<name>`."""
+    c, typed = field.name, f"t_{field.name}"
     name = _quote(f"{c}: ")
     out = []
     if field.type in _WHAT:
@@ -59,16 +60,21 @@ def _checks(field: FieldSpec) -> list[str]:
 
 
 def problems_sql(form: FormSpec, present: set[str]) -> str:
-    """A select over raw rows of one load giving (_source_row, problems[]) for each bad row."""
-    checks = [chk for f in form.fields.values() if f.name in present or f.required for chk in _checks(f)]
+    """A select over raw rows of one load giving (_source_row, problems[]) for each bad row.
+
+    Each field is typed once (CTE `typed`); the duplicate check uses one window over the typed key."""
+    fields = [f for f in form.fields.values() if f.name in present or f.required]
+    typed_cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in fields)
+    checks = [chk for f in fields for chk in _checks(f)]
     key_cols = [k for k in form.key if k in present]
-    key_typed = ", ".join(typed_expr(form.fields[k]) for k in key_cols)
-    dup = (f"case when count(*) over (partition by {key_typed}) > 1 and _source_row > "
-           f"min(_source_row) over (partition by {key_typed}) then 'duplicate: same {'/'.join(key_cols)} "
-           f"as row ' || min(_source_row) over (partition by {key_typed}) || ' of this file' end")
+    dup = (f"case when count(*) over key_w > 1 and _source_row > min(_source_row) over key_w "
+           f"then 'duplicate: same {'/'.join(key_cols)} as row ' || min(_source_row) over key_w "
+           "|| ' of this file' end")
     items = ", ".join(checks + [dup])
-    return (f"with checked as (select _source_row, list_filter([{items}], lambda x: x is not null) as problems "
-            f"from raw.{form.table} where _load_id = $load_id) "
+    key_typed = ", ".join(f"t_{k}" for k in key_cols)
+    return (f"with typed as (select _source_row, {typed_cols} from raw.{form.table} where _load_id = $load_id), "
+            f"checked as (select _source_row, list_filter([{items}], lambda x: x is not null) as problems "
+            f"from typed window key_w as (partition by {key_typed})) "
             "select _source_row, problems from checked where len(problems) > 0")
 
 

@@ -24,7 +24,7 @@ def big_file(path: Path, rows: int) -> Path:
         fh.write(HEADER)
         for i in range(rows):
             # a distinct month per block of 2000 units keeps enterprise x period unique
-            year, month = 2000 + (i // 2000) // 11, 2 + (i // 2000) % 11
+            year, month = 1990 + (i // 2000) // 11, 2 + (i // 2000) % 11
             fh.write(f"{codes[i % 2000]},{year}-{month:02d},{i % 997 + 1},{i % 991 + 1}\n")
     return path
 
@@ -42,13 +42,13 @@ def counts(db: Path) -> tuple[int, int, int]:
 
 @pytest.mark.slow
 def test_killed_load_leaves_nothing_partial_and_rerun_completes(tmp_path):
-    rows = 300_000
+    rows = 600_000
     path = big_file(tmp_path / "big.csv", rows)
     env = {**os.environ, "ZONESTAT_HOME": str(tmp_path / "home")}
     env.pop("ZONESTAT_DB", None)
     db = tmp_path / "home" / "warehouse.duckdb"
     cmd = [sys.executable, "-m", "zonestat", "ingest", str(path)]
-    for delay in (1.2, 2.0):
+    for delay in (0.8, 1.4):
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
