@@ -22,15 +22,25 @@ facts as (
                      ($period::date - interval 2 year)::date)
 ),
 
+cells as (
+    -- units with the same attributes summed first: every indicator, breakdown and window then
+    -- reads cells, not units (a unit is in one cell per measure and month, so units = count(*))
+    select
+        scope, measure, period, is_manufacturing, sei_flag, hardware, local_industry, sub_area, sei_area,
+        sum(ytd) as ytd, sum(ytd_py) as ytd_py, sum(mon) as mon, sum(mon_py) as mon_py, count(*) as units
+    from facts
+    group by all
+),
+
 fed as (
-    -- each fact row joined to the indicators it feeds, then to every breakdown and window
+    -- each cell joined to the indicators it feeds, then to every breakdown and window
     select
         i.indicator_id,
         m.breakdown,
         w."window",
         case m.breakdown when 'zone' then '全区' when 'local_industry' then f.local_industry
              when 'sub_area' then f.sub_area when 'sei_area' then f.sei_area end as member,
-        f.unit_id,
+        f.units,
         f.period,
         f.measure = i.measure as is_num,
         f.measure = i.denominator as is_den,
@@ -39,7 +49,7 @@ fed as (
             and (i.num_hardware is null or f.hardware = i.num_hardware) as in_numerator,
         case w."window" when 'ytd' then f.ytd else f.mon end as v,
         case w."window" when 'ytd' then f.ytd_py else f.mon_py end as v_py
-    from facts as f
+    from cells as f
     join ind as i
         on f.scope = i.scope and f.measure in (i.measure, i.denominator)
         and (i.filter_is_manufacturing is null or f.is_manufacturing = i.filter_is_manufacturing)
@@ -59,7 +69,7 @@ sums as (
         sum(v) filter (where is_num and period = ($period::date - interval 1 year)::date) as prev,
         sum(v_py) filter (where is_num and period = ($period::date - interval 1 year)::date) as prev_base_comparable,
         sum(v) filter (where is_num and period = ($period::date - interval 2 year)::date) as prev_base_published,
-        count(distinct unit_id) filter (where is_num and period = $period::date) as n_filed
+        sum(units) filter (where is_num and period = $period::date) as n_filed
     from fed
     group by all
 ),
