@@ -67,7 +67,8 @@ def problems_sql(form: FormSpec, present: set[str]) -> str:
     typed_cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in fields)
     checks = [chk for f in fields for chk in _checks(f)]
     key_cols = [k for k in form.key if k in present]
-    dup = (f"case when count(*) over key_w > 1 and _source_row > min(_source_row) over key_w "
+    key_known = " and ".join(f"t_{k} is not null" for k in key_cols) or "true"
+    dup = (f"case when {key_known} and count(*) over key_w > 1 and _source_row > min(_source_row) over key_w "
            f"then 'duplicate: same {'/'.join(key_cols)} as row ' || min(_source_row) over key_w "
            "|| ' of this file' end")
     items = ", ".join(checks + [dup])

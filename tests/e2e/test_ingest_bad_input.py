@@ -159,3 +159,11 @@ def test_invalid_credit_code(home, tmp_path):
     assert ingest(path).exit_code == 1
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select fields from audit.rejected_rows").fetchone()[0] == ["enterprise_id"]
+
+
+def test_rows_with_unreadable_keys_are_not_called_duplicates(home, tmp_path):
+    path = write_csv(tmp_path / "keys.csv", B204_HEADERS, [["BAD1", "2024-06", "1", "1"], ["BAD2", "2024-06", "2", "2"]])
+    assert ingest(path).exit_code == 1
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        reasons = [r[0] for r in con.execute("select reason from audit.rejected_rows order by source_row").fetchall()]
+    assert len(reasons) == 2 and not any("duplicate" in r for r in reasons)

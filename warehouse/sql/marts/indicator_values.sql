@@ -69,7 +69,7 @@ sums as (
         sum(v) filter (where is_num and period = ($period::date - interval 1 year)::date) as prev,
         sum(v_py) filter (where is_num and period = ($period::date - interval 1 year)::date) as prev_base_comparable,
         sum(v) filter (where is_num and period = ($period::date - interval 2 year)::date) as prev_base_published,
-        sum(units) filter (where is_num and period = $period::date) as n_filed
+        coalesce(sum(units) filter (where is_num and period = $period::date), 0) as n_filed
     from fed
     group by all
 ),
@@ -78,7 +78,7 @@ expected as (
     select i.indicator_id, m.breakdown,
         case m.breakdown when 'zone' then '全区' when 'local_industry' then u.local_industry
              when 'sub_area' then u.sub_area when 'sei_area' then u.sei_area end as member,
-        count(distinct u.unit_id) as n_in_scope
+        count(*) as n_in_scope  -- scope_units holds one row per scope, unit and year
     from marts.scope_units as u
     join ind as i
         on u.scope = i.scope and u.year = year($period::date)
