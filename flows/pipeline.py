@@ -9,6 +9,7 @@ from prefect import flow
 from flows import stages
 from flows.forecast import forecast_with_runner
 from warehouse.lock import exclusive
+from warehouse.publish import gate_failure_message, gate_markdown
 from zonestat.settings import load_settings
 
 
@@ -33,23 +34,12 @@ def validate_flow(period: str) -> dict:
     return stages.validation_gate(check_period(period))
 
 
-def gate_summary(gate: dict) -> str:
-    """The validation section of the briefing: critical checks, warnings, quarantine."""
-    lines = [f"- 审核运行 run {gate['run_id']}: 隔离 quarantined {gate['quarantined']} 行, "
-             f"解除 released {gate['released']} 行" + ("; 本期为初步数 provisional (coverage)" if gate["provisional"] else "")]
-    for kind, label in (("critical", "严重 critical"), ("warnings", "提示 warning")):
-        lines += [f"- {label}: {f['check']} ({f['suite']}): {f['rows']} 行 — {f['reason']}" for f in gate[kind]]
-    return "\n".join(lines)
-
-
 def gate_failure(period: str, gate: dict):
     """A Failed state naming the critical checks: the period's figures are not published."""
     from prefect.states import Failed
 
-    checks = "; ".join(f"{f['check']} ({f['rows']} rows)" for f in gate["critical"])
-    return Failed(message=f"{period}: validation gate failed {len(gate['critical'])} critical check(s): {checks}. "
-                          f"The rows are quarantined; see `zonestat followups --period {period}`, fix and re-run "
-                          "(or pass allow_critical=True to publish with them held out).")
+
+    return Failed(message=gate_failure_message(period, gate))
 
 
 @flow(name="indicators", flow_run_name="indicators-{period}")
@@ -85,7 +75,7 @@ def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical
             return gate_failure(period, gate)
         figures = indicators_flow(period)
         outlook = forecast_with_runner(period)
-        markdown = publish_flow(period, since, outputs(figures, outlook), gate_summary(gate))
+        markdown = publish_flow(period, since, outputs(figures, outlook), gate_markdown(gate))
     return {"period": period, "ingest": loaded, "validation": gate, "indicators": figures, "forecast": outlook,
             "briefing": markdown}
 
@@ -145,10 +135,10 @@ def backfill(start: str, end: str, paths: list[str] | None = None, allow_critica
         for period in periods:
             gate = validate_flow(period)
             if gate["critical"] and not allow_critical:
-                held[period] = gate_failure(period, gate).message
+                held[period] = gate_failure_message(period, gate)
                 continue
             figures = indicators_flow(period)
-            publish_flow(period, since, {"indicators_parquet": figures["parquet"]}, gate_summary(gate))
+            publish_flow(period, since, {"indicators_parquet": figures["parquet"]}, gate_markdown(gate))
             done.append(period)
     return {"published": done, "held": held}
 

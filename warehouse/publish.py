@@ -37,6 +37,23 @@ def full_year(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict]:
         where f.as_of = ? and f.breakdown = 'zone' order by i.headline nulls last, f.indicator_id""", [as_of])
 
 
+def gate_markdown(gate: dict) -> str:
+    """The validation section of the briefing: quarantine, then critical checks and warnings."""
+    lines = [f"- 审核运行 run {gate['run_id']}: 隔离 quarantined {gate['quarantined']} 行, "
+             f"解除 released {gate['released']} 行"
+             + ("; 本期为初步数 provisional (coverage)" if gate["provisional"] else "")]
+    for kind, label in (("critical", "严重 critical"), ("warnings", "提示 warning")):
+        lines += [f"- {label}: {f['check']} ({f['suite']}): {f['rows']} 行 — {f['reason']}" for f in gate[kind]]
+    return "\n".join(lines)
+
+
+def gate_failure_message(period: str, gate: dict) -> str:
+    checks = "; ".join(f"{f['check']} ({f['rows']} rows)" for f in gate["critical"])
+    return (f"{period}: validation gate failed {len(gate['critical'])} critical check(s): {checks}. "
+            f"The rows are quarantined; see `zonestat followups --period {period}`, fix and re-run "
+            "(or pass allow_critical=True to publish with them held out).")
+
+
 def _value(row: dict) -> str:
     if row["value"] is None:
         return "—"
