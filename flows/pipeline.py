@@ -38,7 +38,6 @@ def gate_failure(period: str, gate: dict):
     """A Failed state naming the critical checks: the period's figures are not published."""
     from prefect.states import Failed
 
-
     return Failed(message=gate_failure_message(period, gate))
 
 
