@@ -55,8 +55,3 @@ def evaluate(con: duckdb.DuckDBPyConnection, period: dt.date, min_coverage: floa
         raise
     return rows
 
-
-def loaded_periods(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Every period with filings in core (any form), oldest first."""
-    rows = con.execute("select distinct period from marts.measure_facts order by period").fetchall()
-    return [r[0] for r in rows]
