@@ -92,15 +92,6 @@ SETUP = [
         above_scale and not (year = 2024 and above_2023) and year = 2024 as entered_scope,
         year - 2020 as _load_id
     from bench_register""",
-    """insert into core.enterprises by name
-    select enterprise_id, any_value(enterprise_name order by year desc) as enterprise_name,
-        any_value(unit_type) as unit_type, any_value(industry_code) as industry_code,
-        any_value(local_industry) as local_industry, any_value(is_manufacturing) as is_manufacturing,
-        any_value(sei_flag) as sei_flag, any_value(sei_area) as sei_area, any_value(land_area_mu) as land_area_mu,
-        any_value(sub_area) as sub_area, any_value(contact_person) as contact_person,
-        any_value(contact_phone) as contact_phone, max(year) as latest_register_year,
-        coalesce(list(year order by year) filter (where above_scale), []) as years_in_scope
-    from core.register_year group by enterprise_id""",
     # monthly flows 2022..2024 (2022 only feeds the prior-year bases of 2023), YTD by window
     """create or replace temp table bench_flow as
     with monthly as (

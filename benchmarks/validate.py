@@ -73,7 +73,7 @@ levels as (
            case when down then lv0 * (m - 1) - 100 when slip then lv0 * 1000 * m else lv0 * m end as ytd
     from base
 )
-select {values}, $load_id, 'bench', (n - 1) * ($stop - $start) + u - $start + 2, 1 from levels
+select {values}, $load_id, 'bench', (n - 1) * ($stop - $start) + u - $start + 2 from levels
 """
 
 
@@ -86,11 +86,11 @@ def generate(db: Path, rows: int) -> None:
     contract = load_contract()
     with session(db) as con:
         init_schema(con)
-        build(con)  # empty staging and core tables with their real columns
+        build(con)  # empty core tables with their real columns (staging: by init_schema)
         con.execute(MACROS)
         for load_id, (form, (share, first)) in enumerate(FORMS.items(), start=1):
             start = int(rows * first)
-            con.execute(f"insert into staging.{form} " + FILL.format(values=ROWS[form]),
+            con.execute(f"insert into staging.{form}_typed " + FILL.format(values=ROWS[form]),
                         {"start": start, "stop": start + int(rows * share), "periods": PERIODS, "load_id": load_id})
             spec = contract.forms[form]
             money = next(f for f in spec.money_fields if f.endswith("_ytd"))
@@ -98,7 +98,7 @@ def generate(db: Path, rows: int) -> None:
                         "values (?, 'bench', 'bench', '', ?, 'loaded', now()::timestamp)", [load_id, spec.code])
             con.execute("insert into audit.load_columns values (?, 0, ?, ?, ?)", [load_id, money, money, spec.unit])
         # the register: every filer but 1 in 101 (not registered), plus 0.4% who never filed
-        con.execute("""insert into staging.register (enterprise_id, enterprise_name, year, unit_type, above_scale,
+        con.execute("""insert into staging.register_typed (enterprise_id, enterprise_name, year, unit_type, above_scale,
                            _load_id, _source_row)
                        select bench_code(u), '企业' || u, 2024, case when u < $industry or u >= $extra
                               then 'industry' else 'trade' end, true, 9, u

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from warehouse.build import build, needs_build
-from warehouse.db import session, init_schema
-from warehouse.ingest import LoadResult, load_file
+from warehouse.db import init_schema, session
+from warehouse.ingest import LoadResult, load_file, sha256_of
+from warehouse.spec import load_contract
 
 ACCEPTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet"}
 
@@ -43,17 +47,46 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _plan(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[tuple[Path, str, int]]:
+    """(file, sha256, reserved load id) in file order: later files get later ids (later revisions)."""
+    digests = [sha256_of(f) if f.is_file() else "" for f in files]
+    first = con.execute("select nextval('audit.load_seq') from range(?)", [len(files)]).fetchall()
+    return [(f, d, row[0]) for f, d, row in zip(files, digests, first)]
+
+
 def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = None,
-                 on_file: Callable[[LoadResult], None] | None = None) -> BatchResult:
-    """Load every file (each its own transaction), then rebuild staging and core if anything changed."""
+                 on_file: Callable[[LoadResult], None] | None = None, workers: int = 2) -> BatchResult:
+    """Load every file (each its own transaction), then rebuild core if anything changed.
+
+    Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
+    transactions concurrently; each releases the GIL while it works). A file whose bytes repeat
+    an earlier file of the batch waits until the rest are in, so it is recognised and skipped."""
     batch = BatchResult()
+    contract = load_contract()
     with session(db_path) as con:
-        init_schema(con)
-        for path in expand(paths):
-            result = load_file(con, path, encoding=encoding)
-            batch.results.append(result)
-            if on_file:
-                on_file(result)
+        init_schema(con, contract)
+        plan = _plan(con, expand(paths))
+        seen: set[str] = set()
+        first_pass = [p for p in plan if not (p[1] and (p[1] in seen or seen.add(p[1])))]
+        repeats = [p for p in plan if p not in first_pass]
+        results: dict[int, LoadResult] = {}
+
+        def load(item: tuple[Path, str, int]) -> LoadResult:
+            path, digest, load_id = item
+            cursor = con.cursor()
+            try:
+                return load_file(cursor, path, encoding, contract, load_id=load_id, digest=digest)
+            finally:
+                cursor.close()
+
+        for group in (first_pass, repeats):
+            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                futures = {pool.submit(load, item): item[2] for item in group}
+                for future in as_completed(futures):
+                    results[futures[future]] = result = future.result()
+                    if on_file:
+                        on_file(result)
+        batch.results = [results[load_id] for _, _, load_id in plan]
         if needs_build(con):
             batch.build_seconds = build(con)
             batch.built = True

@@ -9,26 +9,26 @@ import yaml
 
 from warehouse.db import read_sql
 from warehouse.spec import CONFIG_DIR
+from warehouse.staging import replace_view
 
 # A folder is a layer, a file is a table: sql/<schema>/<table>.sql builds <schema>.<table>.
+# Staging is typed when a file is loaded (warehouse/staging.py); the build derives core from it.
 BUILD_ORDER: list[str] = [
-    "staging.register",
-    "staging.b204_1",
-    "staging.b203",
-    "staging.f206_1",
-    "staging.e204_1",
     "core.register_year",
     "core.enterprises",
     "core.industrial_output",
     "core.finance",
     "core.investment",
     "core.trade",
-]
-# Views over core, created after the tables; the indicator model filters them by period.
-VIEWS: list[str] = [
     "marts.measure_facts",
     "marts.scope_units",
 ]
+# Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
+VIEWS: set[str] = {
+    "core.enterprises",
+    "marts.measure_facts",
+    "marts.scope_units",
+}
 
 
 def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "industries.yaml") -> None:
@@ -45,7 +45,7 @@ def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / 
 
 
 def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> float:
-    """Rebuild every derived table; all or nothing. Returns the seconds it took."""
+    """Rebuild core and the mart views from staging; all or nothing. Returns the seconds it took."""
     started = time.perf_counter()
     con.execute("begin transaction")
     try:
@@ -53,10 +53,10 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> flo
         for name in order or BUILD_ORDER:
             schema, table = name.split(".")
             body = read_sql(f"{schema}/{table}.sql")
-            con.execute(f"create or replace table {schema}.{table} as {body}")
-        for name in VIEWS:
-            schema, view = name.split(".")
-            con.execute(f"create or replace view {schema}.{view} as {read_sql(f'{schema}/{view}.sql')}")
+            if name in VIEWS:
+                replace_view(con, name, body)
+            else:
+                con.execute(f"create or replace table {schema}.{table} as {body}")
         seconds = time.perf_counter() - started
         con.execute("insert into meta.builds select now()::timestamp, coalesce(max(load_id), 0), ? "
                     "from audit.loads where status = 'loaded'", [seconds])

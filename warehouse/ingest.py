@@ -15,6 +15,7 @@ import duckdb
 
 from warehouse.readers import FileError, ReadResult, read_file
 from warehouse.spec import Contract, HeaderMatch, detect_form, load_contract
+from warehouse.staging import type_load
 from warehouse.typing import january_sql, problems_sql
 
 INCOMING = "_incoming"
@@ -109,8 +110,8 @@ def _previous(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, str] | 
                        "where sha256 = ? and status = 'loaded' order by load_id limit 1", [digest]).fetchone()
 
 
-def _fail(con: duckdb.DuckDBPyConnection, path: Path, digest: str, started: dt.datetime, err: Exception) -> LoadResult:
-    load_id = con.execute("select nextval('audit.load_seq')").fetchone()[0]
+def _fail(con: duckdb.DuckDBPyConnection, path: Path, digest: str, started: dt.datetime, err: Exception,
+          load_id: int) -> LoadResult:
     con.execute("insert into audit.loads (load_id, source_file, file_name, sha256, status, message, started_at, "
                 "finished_at) values (?, ?, ?, ?, 'failed', ?, ?, now()::timestamp)",
                 [load_id, str(path), path.name, digest, str(err), started])
@@ -118,22 +119,29 @@ def _fail(con: duckdb.DuckDBPyConnection, path: Path, digest: str, started: dt.d
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None,
-              contract: Contract | None = None) -> LoadResult:
-    """Load one file in one transaction; a failure leaves nothing but a 'failed' audit row."""
+              contract: Contract | None = None, load_id: int | None = None,
+              digest: str | None = None) -> LoadResult:
+    """Load one file in one transaction; a failure leaves nothing but a 'failed' audit row.
+
+    `load_id` may be reserved beforehand (batches load files side by side but keep file order:
+    a later load id is a later revision); `digest` is the file's sha256 when already known."""
     contract = contract or load_contract()
     path = Path(path)
     started = dt.datetime.now()
-    digest = sha256_of(path) if path.is_file() else ""
+    if digest is None:
+        digest = sha256_of(path) if path.is_file() else ""
     if digest and (prev := _previous(con, digest)):
         return LoadResult(path, "skipped", load_id=prev[0],
                           message=f"already loaded as load {prev[0]} on {prev[1]}; nothing changed")
+    if load_id is None:
+        load_id = con.execute("select nextval('audit.load_seq')").fetchone()[0]
     con.execute("begin transaction")
     try:
         read = read_file(con, path, INCOMING, encoding)
         match = _match(path, read, contract)
-        load_id = con.execute("select nextval('audit.load_seq')").fetchone()[0]
         _insert_raw(con, load_id, path, match, read.headers, contract)
         rejected, warned = _record_problems(con, load_id, path, match)
+        type_load(con, match.form.table, load_id)
         con.execute(
             "insert into audit.loads values (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, now()::timestamp)",
             [load_id, str(path), path.name, digest, match.form.code, read.encoding, read.rows,
@@ -144,7 +152,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
         con.execute("commit")
     except FileError as err:
         con.execute("rollback")
-        return _fail(con, path, digest, started, err)
+        return _fail(con, path, digest, started, err, load_id)
     except BaseException:
         con.execute("rollback")
         raise

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import os
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +121,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: s
 
 
 def _cell(value: object) -> str | None:
-    if value is None:
+    if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
@@ -135,23 +134,20 @@ def _cell(value: object) -> str | None:
 
 
 def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    from openpyxl import load_workbook
+    """The first sheet, from its first non-empty row (the header); calamine reads it in Rust."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        grid = sheet.to_python()
+    except (CalamineError, OSError, ValueError, IndexError) as err:
         raise FileError(f"{path.name}: not a readable XLSX workbook (truncated or corrupt: {err})") from err
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        while headers and not headers[-1]:
-            headers.pop()
-        body = [[_cell(v) for v in row[:len(headers)]] for row in rows]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as err:
-        raise FileError(f"{path.name}: XLSX workbook is truncated or corrupt ({err})") from err
-    finally:
-        book.close()
-    numbered = [(i + 2, r) for i, r in enumerate(body) if any(v is not None for v in r)]
+    first_row = sheet.start[0] + 1 if grid else 1      # spreadsheet number of the header row
+    headers = [str(h).strip() for h in (grid[0] if grid else [])]
+    while headers and not headers[-1]:
+        headers.pop()
+    numbered = [(first_row + i, [_cell(v) for v in row[:len(headers)]]) for i, row in enumerate(grid[1:], 1)]
+    numbered = [(n, r) for n, r in numbered if any(v is not None for v in r)]
     cols = {f"c{i}": pa.array([r[i] if i < len(r) else None for _, r in numbered], pa.string())
             for i in range(len(headers))}
     cols["_source_row"] = pa.array([n for n, _ in numbered], pa.int32())

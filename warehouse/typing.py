@@ -40,43 +40,45 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _checks(field: FieldSpec) -> list[str]:
-    """Checks of one field over the `typed` CTE: raw text in `<name>`, typed value in `t_<name>`."""
+def _checks(field: FieldSpec) -> list[tuple[str, str]]:
+    """(condition, message) checks of one field: raw text in `<name>`, typed value in `t_<name>`."""
     c, typed = field.name, f"t_{field.name}"
     name = _quote(f"{c}: ")
     out = []
     if field.type in _WHAT:
-        out.append(f"case when nullif(trim({c}), '') is not null and {typed} is null "
-                   f"then {name} || {_quote(_WHAT[field.type])} || ' (got ''' || {c} || ''')' end")
+        out.append((f"({typed} is null and trim({c}) <> '')",
+                    f"{name} || {_quote(_WHAT[field.type])} || ' (got ''' || {c} || ''')'"))
     if field.required:
-        out.append(f"case when nullif(trim({c}), '') is null then {name} || 'missing value' end")
+        out.append((f"coalesce(trim({c}) = '', true)", f"{name} || 'missing value'"))
     if field.non_negative:
-        out.append(f"case when {typed} < 0 then {name} || 'negative value ' || {c} "
-                   "|| ' (a flow cannot be negative)' end")
+        out.append((f"{typed} < 0", f"{name} || 'negative value ' || {c} || ' (a flow cannot be negative)'"))
     if field.type == "period":
-        out.append(f"case when {typed} > date_trunc('month', current_date) then {name} || "
-                   f"'period ' || strftime({typed}, '%Y-%m') || ' is in the future' end")
+        out.append((f"{typed} > date_trunc('month', current_date)",
+                    f"{name} || 'period ' || strftime({typed}, '%Y-%m') || ' is in the future'"))
     return out
 
 
 def problems_sql(form: FormSpec, present: set[str]) -> str:
     """A select over raw rows of one load giving (_source_row, problems[]) for each bad row.
 
-    Each field is typed once (CTE `typed`); the duplicate check uses one window over the typed key."""
+    Each field is typed once (CTE `typed`); cheap conditions pick the suspect rows and only those
+    get their list of messages. A later row repeating a key of this file is a duplicate."""
     fields = [f for f in form.fields.values() if f.name in present or f.required]
     typed_cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in fields)
-    checks = [chk for f in fields for chk in _checks(f)]
     key_cols = [k for k in form.key if k in present]
     key_known = " and ".join(f"t_{k} is not null" for k in key_cols) or "true"
-    dup = (f"case when {key_known} and count(*) over key_w > 1 and _source_row > min(_source_row) over key_w "
-           f"then 'duplicate: same {'/'.join(key_cols)} as row ' || min(_source_row) over key_w "
-           "|| ' of this file' end")
-    items = ", ".join(checks + [dup])
-    key_typed = ", ".join(f"t_{k}" for k in key_cols)
+    key_join = " and ".join(f"d.key_{k} = t.t_{k}" for k in key_cols) or "true"
+    checks = [chk for f in fields for chk in _checks(f)] + [(
+        "_source_row > first_row",
+        f"'duplicate: same {'/'.join(key_cols)} as row ' || first_row || ' of this file'")]
+    suspect = " or ".join(f"coalesce({cond}, false)" for cond, _ in checks)
+    items = ", ".join(f"case when {cond} then {msg} end" for cond, msg in checks)
     return (f"with typed as (select _source_row, {typed_cols} from raw.{form.table} where _load_id = $load_id), "
-            f"checked as (select _source_row, list_filter([{items}], lambda x: x is not null) as problems "
-            f"from typed window key_w as (partition by {key_typed})) "
-            "select _source_row, problems from checked where len(problems) > 0")
+            f"dups as (select {', '.join(f't_{k} as key_{k}' for k in key_cols)}, min(_source_row) as first_row "
+            f"from typed where {key_known} group by all having count(*) > 1), "
+            f"suspect as (select t.*, d.first_row from typed as t left join dups as d on {key_join} "
+            f"where {suspect}) "
+            f"select _source_row, list_filter([{items}], lambda x: x is not null) as problems from suspect")
 
 
 def january_sql(form: FormSpec) -> str:

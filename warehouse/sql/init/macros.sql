@@ -3,7 +3,8 @@
 
 -- a number as written by people: thousands separators, full-width minus, spaces
 create or replace macro zs_num(x) as
-    try_cast(replace(replace(replace(trim(x), ',', ''), '，', ''), '－', '-') as double);
+    coalesce(try_cast(x as double),
+             try_cast(replace(replace(replace(trim(x), ',', ''), '，', ''), '－', '-') as double));
 
 -- a reporting period -> first day of the month.
 -- 2024-06 | 2024/6 | 202406 | 2024年6月 | 2024年1-2月 (Jan-Feb, keyed on Feb) | a date or timestamp
@@ -54,16 +55,3 @@ create or replace macro zs_year(x) as case
 
 create or replace macro zs_int(x) as case
     when zs_num(x) = floor(zs_num(x)) then cast(zs_num(x) as bigint) end;
-
--- unified social credit code (GB 32100-2015): 18 characters, check character valid
-create or replace macro zs_credit_code_ok(x) as (
-    with t as (select upper(trim(x)) as s)
-    select coalesce(
-        regexp_matches(s, '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$')
-        and substr('0123456789ABCDEFGHJKLMNPQRTUWXY',
-                   cast(((31 - list_sum([
-                        (strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(s, i, 1)) - 1)
-                        * [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28][i]
-                        for i in range(1, 18)]) % 31) % 31) + 1 as bigint), 1) = substr(s, 18, 1),
-        false) from t
-);

@@ -63,3 +63,10 @@ create table if not exists meta.builds (
     max_load_id bigint not null,
     seconds     double not null
 );
+
+-- which typing SQL the rows of staging.<form>_typed were typed with (re-typed from raw on change)
+create table if not exists meta.staging_typing (
+    table_name  varchar primary key,
+    fingerprint varchar not null,
+    typed_at    timestamp not null
+);

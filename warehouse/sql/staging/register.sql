@@ -1,35 +1,7 @@
 -- Purpose: the zone register (名录库) typed and normalised; latest revision per unit and year.
--- Grain: one row per enterprise_id x year. Upstream: raw.register, audit.rejected_rows.
-with received as (
-    select r.*
-    from raw.register as r
-    anti join audit.rejected_rows as x
-        on x.load_id = r._load_id and x.source_row = r._source_row
-),
-
-typed as (
-    select
-        upper(trim(enterprise_id)) as enterprise_id,
-        trim(enterprise_name) as enterprise_name,
-        zs_year(year) as year,
-        case
-            when lower(trim(unit_type)) in ('工业', 'industry', 'industrial', '规上工业') then 'industry'
-            when lower(trim(unit_type)) in ('批零', '批发', '零售', '批发和零售业', 'trade', '限上批零') then 'trade'
-            else lower(trim(unit_type))
-        end as unit_type,
-        zs_bool(above_scale) as above_scale,
-        lpad(trim(industry_code), 4, '0') as industry_code,
-        nullif(trim(local_industry), '') as local_industry_given,
-        coalesce(zs_bool(sei_flag), false) as sei_flag,
-        nullif(trim(sei_area), '') as sei_area,
-        zs_num(land_area_mu) as land_area_mu,
-        nullif(trim(sub_area), '') as sub_area,
-        nullif(trim(contact_person), '') as contact_person,
-        nullif(trim(contact_phone), '') as contact_phone,
-        _load_id,
-        _source_file,
-        _source_row
-    from received
+-- Grain: one row per enterprise_id x year. Upstream: staging.register_typed.
+with typed as (
+    select * from staging.register_typed
 ),
 
 final as (

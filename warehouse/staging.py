@@ -1,0 +1,58 @@
+"""The staging layer: each accepted raw row typed once, when its file is loaded.
+
+`staging.<form>_typed` holds every accepted revision, typed and in the form's unit; it is filled
+inside the load's transaction (sql/staging/<form>_typed.sql over that load's rows), so a build
+never re-types history. `staging.<form>` is a view picking the latest revision per key.
+When the typing SQL changes (a new zonestat version), the typed tables are re-derived from raw.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+
+from warehouse.db import read_sql
+from warehouse.spec import Contract
+
+_LAST = 2**62      # "every load" as the upper bound of a load-id range
+
+
+def _fingerprint(table: str) -> str:
+    """What the typed rows and the view depend on: their SQL and the typing macros."""
+    text = read_sql(f"staging/{table}_typed.sql") + read_sql(f"staging/{table}.sql") + read_sql("init/macros.sql")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def replace_view(con: duckdb.DuckDBPyConnection, name: str, body: str) -> None:
+    """create or replace view, also where an earlier version kept a table of that name."""
+    schema, table = name.split(".")
+    kind = con.execute("select table_type from information_schema.tables where table_schema = ? "
+                       "and table_name = ?", [schema, table]).fetchone()
+    if kind and kind[0] == "BASE TABLE":
+        con.execute(f"drop table {schema}.{table}")
+    con.execute(f"create or replace view {schema}.{table} as {body}")
+
+
+def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[str]:
+    """Create the typed tables and views (inside the caller's transaction); re-type any table whose
+    typing changed. Returns the tables re-typed from raw."""
+    stored = dict(con.execute("select table_name, fingerprint from meta.staging_typing").fetchall())
+    retyped = []
+    for form in contract.forms.values():
+        table, fingerprint = form.table, _fingerprint(form.table)
+        if stored.get(table) == fingerprint:
+            continue
+        con.execute(f"create or replace table staging.{table}_typed as "
+                    f"{read_sql(f'staging/{table}_typed.sql')}", {"first_load": 0, "last_load": _LAST})
+        replace_view(con, f"staging.{table}", read_sql(f"staging/{table}.sql"))
+        con.execute("insert or replace into meta.staging_typing values (?, ?, now()::timestamp)",
+                    [table, fingerprint])
+        retyped.append(table)
+    return retyped
+
+
+def type_load(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
+    """Type the accepted rows of one load into staging.<table>_typed; returns how many."""
+    con.execute(f"insert into staging.{table}_typed {read_sql(f'staging/{table}_typed.sql')}",
+                {"first_load": load_id, "last_load": load_id})
+    return con.execute(f"select count(*) from staging.{table}_typed where _load_id = ?", [load_id]).fetchone()[0]
