@@ -2,7 +2,10 @@
 -- Jan-Feb is one period keyed on February; January filings stay out (January is exempt).
 -- Grain: one row per enterprise_id x period. Upstream: staging.b203, core.register_year.
 with filings as (
-    select f.*
+    select
+        f.*,
+        year(f.period) as year,
+        month(f.period) as month
     from staging.b203 as f
     semi join core.register_year as e using (enterprise_id)
     anti join audit.quarantine as q
@@ -10,59 +13,49 @@ with filings as (
     where month(f.period) <> 1
 ),
 
-sequenced as (
-    select
-        *,
-        year(period) as year,
-        month(period) as month,
-        lag(month(period)) over w as prev_month,
-        lag(operating_revenue_ytd) over w as prev_revenue_ytd,
-        lag(rd_expense_ytd) over w as prev_rd_ytd
-    from filings
-    window w as (partition by enterprise_id, year(period) order by period)
-),
-
 based as (
+    -- the prior-year base (上年同期): the figure filed with this year's form, else last year's filing
     select
-        s.enterprise_id,
-        s.period,
-        s.year,
-        s.month,
-        case when s.month = 2 then 2 else 1 end as months_covered,
-        s.operating_revenue_ytd,
-        s.operating_cost_ytd,
-        s.rd_expense_ytd,
-        s.total_profit_ytd,
-        s.taxes_ytd,
-        s.avg_employees,
-        case when s.month = 2 then s.operating_revenue_ytd
-             when s.prev_month = s.month - 1 then s.operating_revenue_ytd - s.prev_revenue_ytd
-        end as operating_revenue_month,
-        case when s.month = 2 then s.rd_expense_ytd
-             when s.prev_month = s.month - 1 then s.rd_expense_ytd - s.prev_rd_ytd
-        end as rd_expense_month,
+        s.*,
         coalesce(s.operating_revenue_ytd_prior, py.operating_revenue_ytd) as operating_revenue_ytd_py,
         coalesce(s.rd_expense_ytd_prior, py.rd_expense_ytd) as rd_expense_ytd_py,
-        py.total_profit_ytd as total_profit_ytd_py,
-        s.revisions,
-        s._load_id
-    from sequenced as s
+        py.total_profit_ytd as total_profit_ytd_py
+    from filings as s
     left join filings as py
-        on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+        on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
 ),
 
 final as (
-    -- the prior-year base of the month (本月上年同期): difference of the prior-year YTD bases
+    -- this month (本月) and its prior-year base: the difference from the previous month's year to
+    -- date (none when that month was not filed); February's year to date is Jan-Feb itself
     select
-        *,
-        case when month = 2 then operating_revenue_ytd_py
-             when lag(month) over w = month - 1 then operating_revenue_ytd_py - lag(operating_revenue_ytd_py) over w
-        end as operating_revenue_month_py,
-        case when month = 2 then rd_expense_ytd_py
-             when lag(month) over w = month - 1 then rd_expense_ytd_py - lag(rd_expense_ytd_py) over w
-        end as rd_expense_month_py
-    from based
-    window w as (partition by enterprise_id, year order by month)
+        b.enterprise_id,
+        b.period,
+        b.year,
+        b.month,
+        case when b.month = 2 then 2 else 1 end as months_covered,
+        b.operating_revenue_ytd,
+        b.operating_cost_ytd,
+        b.rd_expense_ytd,
+        b.total_profit_ytd,
+        b.taxes_ytd,
+        b.avg_employees,
+        case when b.month = 2 then b.operating_revenue_ytd
+             else b.operating_revenue_ytd - p.operating_revenue_ytd end as operating_revenue_month,
+        case when b.month = 2 then b.rd_expense_ytd
+             else b.rd_expense_ytd - p.rd_expense_ytd end as rd_expense_month,
+        b.operating_revenue_ytd_py,
+        b.rd_expense_ytd_py,
+        b.total_profit_ytd_py,
+        b.revisions,
+        b._load_id,
+        case when b.month = 2 then b.operating_revenue_ytd_py
+             else b.operating_revenue_ytd_py - p.operating_revenue_ytd_py end as operating_revenue_month_py,
+        case when b.month = 2 then b.rd_expense_ytd_py
+             else b.rd_expense_ytd_py - p.rd_expense_ytd_py end as rd_expense_month_py
+    from based as b
+    left join based as p
+        on p.enterprise_id = b.enterprise_id and p.period = cast(b.period - interval 1 month as date)
 )
 
 select * from final

@@ -3,7 +3,10 @@
 -- form's January is exempt). A unit missing from every register stays out (validation lists it).
 -- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, core.register_year.
 with filings as (
-    select f.*
+    select
+        f.*,
+        year(f.period) as year,
+        month(f.period) as month
     from staging.b204_1 as f
     semi join core.register_year as e using (enterprise_id)
     anti join audit.quarantine as q
@@ -11,64 +14,51 @@ with filings as (
     where month(f.period) <> 1
 ),
 
-sequenced as (
-    select
-        *,
-        year(period) as year,
-        month(period) as month,
-        lag(month(period)) over w as prev_month,
-        lag(gross_output_value_ytd) over w as prev_gross_ytd,
-        lag(sales_output_value_ytd) over w as prev_sales_ytd,
-        lag(export_delivery_value_ytd) over w as prev_export_ytd
-    from filings
-    window w as (partition by enterprise_id, year(period) order by period)
-),
-
 based as (
+    -- the prior-year base (上年同期): the figure filed with this year's form, else last year's filing
     select
-        s.enterprise_id,
-        s.period,
-        s.year,
-        s.month,
-        case when s.month = 2 then 2 else 1 end as months_covered,
-        s.gross_output_value_ytd,
-        s.sales_output_value_ytd,
-        s.export_delivery_value_ytd,
-        s.gross_output_value as gross_output_value_reported,
-        case when s.month = 2 then s.gross_output_value_ytd
-             when s.prev_month = s.month - 1 then s.gross_output_value_ytd - s.prev_gross_ytd
-        end as gross_output_value_month,
-        case when s.month = 2 then s.sales_output_value_ytd
-             when s.prev_month = s.month - 1 then s.sales_output_value_ytd - s.prev_sales_ytd
-        end as sales_output_value_month,
-        case when s.month = 2 then s.export_delivery_value_ytd
-             when s.prev_month = s.month - 1 then s.export_delivery_value_ytd - s.prev_export_ytd
-        end as export_delivery_value_month,
+        s.*,
         coalesce(s.gross_output_value_ytd_prior, py.gross_output_value_ytd) as gross_output_value_ytd_py,
         py.sales_output_value_ytd as sales_output_value_ytd_py,
-        py.export_delivery_value_ytd as export_delivery_value_ytd_py,
-        s.revisions,
-        s._load_id
-    from sequenced as s
+        py.export_delivery_value_ytd as export_delivery_value_ytd_py
+    from filings as s
     left join filings as py
-        on py.enterprise_id = s.enterprise_id and py.period = s.period - interval 1 year
+        on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
 ),
 
 final as (
-    -- the prior-year base of the month (本月上年同期): difference of the prior-year YTD bases
+    -- this month (本月) and its prior-year base: the difference from the previous month's year to
+    -- date (none when that month was not filed); February's year to date is Jan-Feb itself
     select
-        *,
-        case when month = 2 then gross_output_value_ytd_py
-             when lag(month) over w = month - 1 then gross_output_value_ytd_py - lag(gross_output_value_ytd_py) over w
-        end as gross_output_value_month_py,
-        case when month = 2 then sales_output_value_ytd_py
-             when lag(month) over w = month - 1 then sales_output_value_ytd_py - lag(sales_output_value_ytd_py) over w
-        end as sales_output_value_month_py,
-        case when month = 2 then export_delivery_value_ytd_py
-             when lag(month) over w = month - 1 then export_delivery_value_ytd_py - lag(export_delivery_value_ytd_py) over w
-        end as export_delivery_value_month_py
-    from based
-    window w as (partition by enterprise_id, year order by month)
+        b.enterprise_id,
+        b.period,
+        b.year,
+        b.month,
+        case when b.month = 2 then 2 else 1 end as months_covered,
+        b.gross_output_value_ytd,
+        b.sales_output_value_ytd,
+        b.export_delivery_value_ytd,
+        b.gross_output_value as gross_output_value_reported,
+        case when b.month = 2 then b.gross_output_value_ytd
+             else b.gross_output_value_ytd - p.gross_output_value_ytd end as gross_output_value_month,
+        case when b.month = 2 then b.sales_output_value_ytd
+             else b.sales_output_value_ytd - p.sales_output_value_ytd end as sales_output_value_month,
+        case when b.month = 2 then b.export_delivery_value_ytd
+             else b.export_delivery_value_ytd - p.export_delivery_value_ytd end as export_delivery_value_month,
+        b.gross_output_value_ytd_py,
+        b.sales_output_value_ytd_py,
+        b.export_delivery_value_ytd_py,
+        b.revisions,
+        b._load_id,
+        case when b.month = 2 then b.gross_output_value_ytd_py
+             else b.gross_output_value_ytd_py - p.gross_output_value_ytd_py end as gross_output_value_month_py,
+        case when b.month = 2 then b.sales_output_value_ytd_py
+             else b.sales_output_value_ytd_py - p.sales_output_value_ytd_py end as sales_output_value_month_py,
+        case when b.month = 2 then b.export_delivery_value_ytd_py
+             else b.export_delivery_value_ytd_py - p.export_delivery_value_ytd_py end as export_delivery_value_month_py
+    from based as b
+    left join based as p
+        on p.enterprise_id = b.enterprise_id and p.period = cast(b.period - interval 1 month as date)
 )
 
 select * from final

@@ -2,7 +2,7 @@
 -- industry resolved from the zone's mapping, and entry into scope marked.
 -- Grain: one row per enterprise_id x year. Upstream: staging.register, meta.local_industries,
 -- meta.industry_codes.
-with register as (
+with register as not materialized (
     select * from staging.register
 ),
 
@@ -18,25 +18,27 @@ mapped as (
 ),
 
 final as (
+    -- entry into scope (新进): above scale this year, not in last year's register as above scale
     select
-        enterprise_id,
-        year,
-        enterprise_name,
-        unit_type,
-        coalesce(above_scale, false) as above_scale,
-        industry_code,
-        local_industry,
-        coalesce(try_cast(left(industry_code, 2) as integer) between 13 and 43, false) as is_manufacturing,
-        sei_flag,
-        sei_area,
-        land_area_mu,
-        coalesce(sub_area, '未分片区') as sub_area,
-        contact_person,
-        contact_phone,
-        coalesce(above_scale, false) and not coalesce(lag(above_scale) over (
-            partition by enterprise_id order by year), false) as entered_scope,
-        _load_id
-    from mapped
+        m.enterprise_id,
+        m.year,
+        m.enterprise_name,
+        m.unit_type,
+        coalesce(m.above_scale, false) as above_scale,
+        m.industry_code,
+        m.local_industry,
+        coalesce(try_cast(left(m.industry_code, 2) as integer) between 13 and 43, false) as is_manufacturing,
+        m.sei_flag,
+        m.sei_area,
+        m.land_area_mu,
+        coalesce(m.sub_area, '未分片区') as sub_area,
+        m.contact_person,
+        m.contact_phone,
+        coalesce(m.above_scale, false) and not coalesce(prior.above_scale, false) as entered_scope,
+        m._load_id
+    from mapped as m
+    left join register as prior
+        on prior.enterprise_id = m.enterprise_id and prior.year = m.year - 1
 )
 
 select * from final

@@ -1,16 +1,28 @@
 -- Purpose: E204-1 above-quota wholesale/retail filings typed, in 千元, latest revision.
 -- Grain: one row per enterprise_id x period. Upstream: staging.e204_1_typed.
-with typed as (
+with typed as not materialized (
     select * from staging.e204_1_typed
+),
+
+revisions as (
+    -- the latest revision of each key: the highest load id, then the file's last row
+    select
+        enterprise_id,
+        period,
+        max(_load_id * 4294967296 + _source_row) as revision_key,
+        count(*) as revisions
+    from typed
+    group by enterprise_id, period
 ),
 
 final as (
     select
-        *,
-        count(*) over (partition by enterprise_id, period) as revisions
-    from typed
-    qualify row_number() over (
-        partition by enterprise_id, period order by _load_id desc, _source_row desc) = 1
+        t.*,
+        r.revisions
+    from typed as t
+    join revisions as r
+        on r.enterprise_id = t.enterprise_id and r.period = t.period
+        and r.revision_key = t._load_id * 4294967296 + t._source_row
 )
 
 select * from final

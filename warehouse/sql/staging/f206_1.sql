@@ -1,16 +1,28 @@
 -- Purpose: 206-1 investment project filings typed, in 万元, latest revision per project x month.
 -- Grain: one row per project_id x period. Upstream: staging.f206_1_typed.
-with typed as (
+with typed as not materialized (
     select * from staging.f206_1_typed
+),
+
+revisions as (
+    -- the latest revision of each key: the highest load id, then the file's last row
+    select
+        project_id,
+        period,
+        max(_load_id * 4294967296 + _source_row) as revision_key,
+        count(*) as revisions
+    from typed
+    group by project_id, period
 ),
 
 final as (
     select
-        *,
-        count(*) over (partition by project_id, period) as revisions
-    from typed
-    qualify row_number() over (
-        partition by project_id, period order by _load_id desc, _source_row desc) = 1
+        t.*,
+        r.revisions
+    from typed as t
+    join revisions as r
+        on r.project_id = t.project_id and r.period = t.period
+        and r.revision_key = t._load_id * 4294967296 + t._source_row
 )
 
 select * from final

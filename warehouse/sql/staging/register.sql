@@ -1,14 +1,28 @@
 -- Purpose: the zone register (名录库) typed and normalised; latest revision per unit and year.
 -- Grain: one row per enterprise_id x year. Upstream: staging.register_typed.
-with typed as (
+with typed as not materialized (
     select * from staging.register_typed
 ),
 
-final as (
-    select *
+revisions as (
+    -- the latest revision of each key: the highest load id, then the file's last row
+    select
+        enterprise_id,
+        year,
+        max(_load_id * 4294967296 + _source_row) as revision_key,
+        count(*) as revisions
     from typed
-    qualify row_number() over (
-        partition by enterprise_id, year order by _load_id desc, _source_row desc) = 1
+    group by enterprise_id, year
+),
+
+final as (
+    select
+        t.*,
+        r.revisions
+    from typed as t
+    join revisions as r
+        on r.enterprise_id = t.enterprise_id and r.year = t.year
+        and r.revision_key = t._load_id * 4294967296 + t._source_row
 )
 
 select * from final
