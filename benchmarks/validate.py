@@ -96,7 +96,7 @@ def generate(db: Path, rows: int) -> None:
             money = next(f for f in spec.money_fields if f.endswith("_ytd"))
             con.execute("insert into audit.loads (load_id, source_file, file_name, sha256, form, status, started_at) "
                         "values (?, 'bench', 'bench', '', ?, 'loaded', now()::timestamp)", [load_id, spec.code])
-            con.execute("insert into audit.load_columns values (?, 0, ?, ?, ?)", [load_id, money, money, spec.unit])
+            con.execute("insert into audit.load_columns values (?, 0, ?, ?, ?, 1.0)", [load_id, money, money, spec.unit])
         # the register: every filer but 1 in 101 (not registered), plus 0.4% who never filed
         con.execute("""insert into staging.register_typed (enterprise_id, enterprise_name, year, unit_type, above_scale,
                            _load_id, _source_row)

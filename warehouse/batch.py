@@ -47,6 +47,10 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0
+
+
 def _plan(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[tuple[Path, str, int]]:
     """(file, sha256, reserved load id) in file order: later files get later ids (later revisions)."""
     digests = [sha256_of(f) if f.is_file() else "" for f in files]
@@ -81,6 +85,8 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
 
         for group in (first_pass, repeats):
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                # largest first, so the workers finish together (ids already fix the revision order)
+                group = sorted(group, key=lambda item: -_size(item[0]))
                 futures = {pool.submit(load, item): item[2] for item in group}
                 for future in as_completed(futures):
                     results[futures[future]] = result = future.result()

@@ -47,6 +47,8 @@ def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / 
 def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> float:
     """Rebuild core and the mart views from staging; all or nothing. Returns the seconds it took."""
     started = time.perf_counter()
+    # core rows carry their keys, so their physical order is free: lets DuckDB write in parallel
+    con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
         load_industry_map(con)
@@ -64,6 +66,8 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> flo
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        con.execute("reset preserve_insertion_order")
     return seconds
 
 

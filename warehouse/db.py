@@ -69,9 +69,21 @@ def read_sql(relative: str) -> str:
 def raw_columns(form: FormSpec) -> list[tuple[str, str]]:
     """Raw keeps every received value as text, plus the lineage columns."""
     lineage = [("_load_id", "bigint"), ("_source_file", "varchar"), ("_source_row", "integer"),
-               ("_loaded_at", "timestamp"), ("_units", "map(varchar, double)"),
-               ("_extra", "map(varchar, varchar)")]
+               ("_loaded_at", "timestamp"), ("_extra", "map(varchar, varchar)")]
     return lineage + [(name, "varchar") for name in form.fields]
+
+
+def _move_units(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
+    """Warehouses made by earlier versions kept each row's unit factors in raw.<form>._units; they live
+    once per load in audit.load_columns.factor. Move them there and drop the column."""
+    if not con.execute("select 1 from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                       "and column_name = '_units'", [form.table]).fetchone():
+        return
+    con.execute(f"""update audit.load_columns as c set factor = u.factor
+                    from (select distinct _load_id as load_id, unnest(map_keys(_units)) as field,
+                                 unnest(map_values(_units)) as factor from raw.{form.table}) as u
+                    where c.load_id = u.load_id and c.field = u.field and c.factor is null""")
+    con.execute(f"alter table raw.{form.table} drop column _units")
 
 
 def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None) -> None:
@@ -86,6 +98,7 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
             con.execute(f"create table if not exists raw.{form.table} ({cols})")
             for name, sqltype in raw_columns(form):
                 con.execute(f"alter table raw.{form.table} add column if not exists {name} {sqltype}")
+            _move_units(con, form)
         from warehouse.staging import ensure_staging   # here: warehouse.staging imports this module
         ensure_staging(con, contract)
         con.execute("commit")

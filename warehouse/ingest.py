@@ -59,25 +59,25 @@ def _match(path: Path, read: ReadResult, contract: Contract) -> HeaderMatch:
 
 def _insert_raw(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: HeaderMatch,
                 headers: list[str], contract: Contract) -> None:
+    """Every row as received into raw; how each column was read (field, unit and the factor to the
+    form's unit) into audit.load_columns."""
     form = match.form
-    fields = list(match.columns.values())
     target = contract.units[form.unit] if form.unit else 1.0
-    units = {f: contract.units[match.units.get(f, form.unit)] / target for f in form.money_fields
-             if f in fields}
     extra = [(headers[pos], f"c{pos}") for pos in range(len(headers)) if pos not in match.columns]
     extra_sql = ("map([" + ", ".join("?" for _ in extra) + "], [" + ", ".join(c for _, c in extra) + "])"
                  if extra else "map()::map(varchar, varchar)")
-    cols = ", ".join(fields)
+    cols = ", ".join(match.columns.values())
     picks = ", ".join(f"c{pos}" for pos in match.columns)
     con.execute(
-        f"insert into raw.{form.table} (_load_id, _source_file, _source_row, _loaded_at, _units, _extra, {cols}) "
-        f"select ?, ?, _source_row, now()::timestamp, map(?::varchar[], ?::double[]), {extra_sql}, {picks} "
-        f"from {INCOMING} order by _source_row",
-        [load_id, str(path), list(units), list(units.values()), *[h for h, _ in extra]])
-    con.executemany(
-        "insert into audit.load_columns values (?, ?, ?, ?, ?)",
-        [(load_id, pos, h, match.columns.get(pos), match.units.get(match.columns.get(pos), form.unit)
-          if match.columns.get(pos) in form.money_fields else None) for pos, h in enumerate(headers)])
+        f"insert into raw.{form.table} (_load_id, _source_file, _source_row, _loaded_at, _extra, {cols}) "
+        f"select ?, ?, _source_row, now()::timestamp, {extra_sql}, {picks} from {INCOMING}",
+        [load_id, str(path), *[h for h, _ in extra]])
+    rows = []
+    for pos, header in enumerate(headers):
+        field = match.columns.get(pos)
+        unit = match.units.get(field, form.unit) if field in form.money_fields else None
+        rows.append((load_id, pos, header, field, unit, contract.units[unit] / target if unit else None))
+    con.executemany("insert into audit.load_columns values (?, ?, ?, ?, ?, ?)", rows)
 
 
 def _record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: HeaderMatch) -> tuple[int, int]:

@@ -41,29 +41,28 @@ def _decode_error(path: Path, encoding: str, chunk: bytes, err: UnicodeDecodeErr
 
 
 def detect_encoding(path: Path, declared: str | None = None) -> str:
-    """BOM first, then strict UTF-8, then GB18030 (a superset of GBK). Never assumed."""
+    """BOM first; else the declared encoding; else UTF-8 when the first MiB is UTF-8, GB18030 (a
+    superset of GBK) when it is not. Never assumed: the whole file is checked while it is read
+    (DuckDB validates UTF-8, the transcoder GB18030) and read_csv falls back or fails naming the row."""
     with path.open("rb") as fh:
-        head = fh.read(4)
+        head = fh.read(1 << 20)
     for bom, name in _BOMS:
         if head.startswith(bom):
             if declared and codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-8-sig") \
                     and not codecs.lookup(declared).name.startswith("utf-16"):
                 raise FileError(f"{path.name}: declared encoding {declared} but the file starts with a {name} BOM")
             return name
-    candidates = [declared] if declared else ["utf-8", "gb18030"]
-    last: FileError | None = None
-    for enc in candidates:
-        try:
-            _check_decodes(path, enc)
-            return enc
-        except FileError as err:
-            last = err
     if declared:
-        raise FileError(f"{last} (declared encoding {declared!r} does not match the file)")
-    raise FileError(f"{path.name}: not UTF-8 and not GB18030/GBK; cannot tell its encoding ({last})")
+        return codecs.lookup(declared).name
+    try:
+        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(head)   # a cut character at the end is fine
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
 
 
 def _check_decodes(path: Path, encoding: str) -> None:
+    """Raise FileError naming the first row that is not valid `encoding`."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     lines = 0
     with path.open("rb") as fh:
@@ -85,19 +84,83 @@ def _sniff_delimiter(line: str) -> str:
 
 
 def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
-    """Stream a non-UTF-8 CSV into a UTF-8 copy DuckDB can read (DuckDB reads no GB18030)."""
+    """A UTF-8 copy DuckDB can read (it reads no GB18030), decoded strictly in one pass: a bad byte
+    raises FileError naming its row."""
     out = workdir / (path.stem + ".utf8.csv")
-    with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    lines = 0
+    with path.open("rb") as src, out.open("wb") as dst:
         while chunk := src.read(_CHUNK):
-            dst.write(chunk)
+            try:
+                dst.write(decoder.decode(chunk).encode("utf-8"))
+            except UnicodeDecodeError as err:
+                raise _decode_error(path, encoding, chunk, err, lines) from None
+            lines += chunk.count(b"\n")
+        try:
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError as err:
+            raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
     return out
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str) -> None:
+    con.execute(
+        f"create or replace temp table {table} as "
+        "select *, cast(row_number() over () + 1 as integer) as _source_row "
+        "from read_csv(?, columns = ?, header = false, skip = 1, delim = ?, quote = '\"', "
+        "escape = '\"', all_varchar = true, null_padding = true, strict_mode = false)",
+        [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, delim])
+
+
+def _mismatch(path: Path, declared: str | None, err: FileError) -> FileError:
+    if declared:
+        return FileError(f"{err} (declared encoding {declared!r} does not match the file)")
+    return FileError(f"{path.name}: not UTF-8 and not GB18030/GBK; cannot tell its encoding ({err})")
+
+
+def _read_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str, declared: str | None,
+               width: int, delim: str, tmp: Path) -> str:
+    """Load the body into `table`; returns the encoding it turned out to be."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        try:
+            _load_csv(con, _transcode(path, encoding, tmp), table, width, delim)
+        except FileError as err:
+            raise _mismatch(path, declared, err) from None
+        return encoding
+    try:
+        _load_csv(con, path, table, width, delim)
+        return encoding
+    except duckdb.InvalidInputException as err:
+        if "unicode" not in str(err).lower():
+            raise
+        duck_error = err
+    # DuckDB found bytes that are not UTF-8 past the first MiB: name the row, or read it as GB18030
+    try:
+        _check_decodes(path, encoding)
+    except FileError as err:
+        if declared:
+            raise _mismatch(path, declared, err) from None
+    else:
+        raise duck_error
+    try:
+        _load_csv(con, _transcode(path, "gb18030", tmp), table, width, delim)
+    except FileError as err:
+        raise _mismatch(path, declared, err) from None
+    return "gb18030"
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None) -> ReadResult:
     encoding = detect_encoding(path, declared)
-    with path.open("r", encoding=encoding, newline="") as fh:
-        header_line = fh.readline()
-        has_body = any(line.strip() for line in iter(fh.readline, ""))
+    try:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            header_line = fh.readline()
+            has_body = any(line.strip() for line in iter(fh.readline, ""))
+    except UnicodeDecodeError:
+        try:
+            _check_decodes(path, encoding)
+        except FileError as err:            # names the row
+            raise _mismatch(path, declared, err) from None
+        raise
     if not header_line.strip():
         raise FileError(f"{path.name}: the first row is empty; expected a header row")
     if not has_body:
@@ -105,15 +168,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: s
     delim = _sniff_delimiter(header_line)
     headers = next(csv.reader(io.StringIO(header_line), delimiter=delim))
     with tempfile.TemporaryDirectory(prefix="zonestat-") as tmp:
-        source = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, Path(tmp))
-        columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
         try:
-            con.execute(
-                f"create or replace temp table {table} as "
-                "select *, cast(row_number() over () + 1 as integer) as _source_row "
-                "from read_csv(?, columns = ?, header = false, skip = 1, delim = ?, quote = '\"', "
-                "escape = '\"', all_varchar = true, null_padding = true, strict_mode = false)",
-                [str(source), columns, delim])
+            encoding = _read_text(con, path, table, encoding, declared, len(headers), delim, Path(tmp))
         except duckdb.Error as err:
             raise FileError(f"{path.name}: not a readable CSV: {str(err).splitlines()[0]}") from err
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]

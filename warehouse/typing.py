@@ -58,11 +58,27 @@ def _checks(field: FieldSpec) -> list[tuple[str, str]]:
     return out
 
 
+def _suspect(field: FieldSpec) -> list[str]:
+    """Cheap conditions true whenever a check of the field could fire (no string work per row)."""
+    c, typed = field.name, f"t_{field.name}"
+    out = []
+    if field.required:
+        out.append(f"{typed} is null")
+    elif field.type in _WHAT:
+        out.append(f"({typed} is null and {c} is not null)")
+    if field.non_negative:
+        out.append(f"{typed} < 0")
+    if field.type == "period":
+        out.append(f"{typed} > date_trunc('month', current_date)")
+    return out
+
+
 def problems_sql(form: FormSpec, present: set[str]) -> str:
     """A select over raw rows of one load giving (_source_row, problems[]) for each bad row.
 
     Each field is typed once (CTE `typed`); cheap conditions pick the suspect rows and only those
-    get their list of messages. A later row repeating a key of this file is a duplicate."""
+    get their list of messages (kept when not empty). A later row repeating a key of this file is
+    a duplicate."""
     fields = [f for f in form.fields.values() if f.name in present or f.required]
     typed_cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in fields)
     key_cols = [k for k in form.key if k in present]
@@ -71,14 +87,16 @@ def problems_sql(form: FormSpec, present: set[str]) -> str:
     checks = [chk for f in fields for chk in _checks(f)] + [(
         "_source_row > first_row",
         f"'duplicate: same {'/'.join(key_cols)} as row ' || first_row || ' of this file'")]
-    suspect = " or ".join(f"coalesce({cond}, false)" for cond, _ in checks)
+    suspect = " or ".join([cond for f in fields for cond in _suspect(f)] + ["_source_row > first_row"])
     items = ", ".join(f"case when {cond} then {msg} end" for cond, msg in checks)
     return (f"with typed as (select _source_row, {typed_cols} from raw.{form.table} where _load_id = $load_id), "
             f"dups as (select {', '.join(f't_{k} as key_{k}' for k in key_cols)}, min(_source_row) as first_row "
             f"from typed where {key_known} group by all having count(*) > 1), "
             f"suspect as (select t.*, d.first_row from typed as t left join dups as d on {key_join} "
-            f"where {suspect}) "
-            f"select _source_row, list_filter([{items}], lambda x: x is not null) as problems from suspect")
+            f"where {suspect}), "
+            f"listed as (select _source_row, list_filter([{items}], lambda x: x is not null) as problems "
+            f"from suspect) "
+            f"select _source_row, problems from listed where len(problems) > 0")
 
 
 def january_sql(form: FormSpec) -> str:

@@ -34,8 +34,10 @@ create table if not exists audit.load_columns (
     position      integer not null,
     source_header varchar not null,
     field         varchar,            -- null: the header matched no field (kept in raw._extra)
-    unit          varchar
+    unit          varchar,            -- money fields: the unit the header declared
+    factor        double              -- money fields: multiply by this to get the form's unit
 );
+alter table audit.load_columns add column if not exists factor double;
 
 -- rows that could not be typed; they stay in raw but never reach staging
 create table if not exists audit.rejected_rows (

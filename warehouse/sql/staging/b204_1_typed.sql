@@ -1,12 +1,22 @@
 -- Purpose: the rows of raw.b204_1 that passed the row checks, typed and in the form unit; every revision.
 -- Filled when a file is loaded (the rows of loads $first_load..$last_load), so each row is typed once.
 -- Grain: one row per accepted raw row. Key: _load_id, _source_row.
--- Upstream: raw.b204_1, audit.rejected_rows. Parameters: $first_load, $last_load.
-with received as (
-    select r.*
+-- Upstream: raw.b204_1, audit.rejected_rows, audit.load_columns (each money column's factor to
+-- the form unit, from its header). Parameters: $first_load, $last_load.
+with factors as (
+    select load_id, map(list(field), list(factor)) as units
+    from audit.load_columns
+    where factor is not null and load_id between $first_load and $last_load
+    group by load_id
+),
+
+received as (
+    select r.*, f.units as _factors
     from raw.b204_1 as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
+    left join factors as f
+        on f.load_id = r._load_id
     where r._load_id between $first_load and $last_load
 ),
 
@@ -14,13 +24,13 @@ typed as (
     select
         upper(trim(enterprise_id)) as enterprise_id,
         zs_period(period) as period,
-        zs_num(gross_output_value) * _units['gross_output_value'] as gross_output_value,
-        zs_num(gross_output_value_ytd) * _units['gross_output_value_ytd'] as gross_output_value_ytd,
-        zs_num(gross_output_value_ytd_prior) * _units['gross_output_value_ytd_prior'] as gross_output_value_ytd_prior,
-        zs_num(sales_output_value) * _units['sales_output_value'] as sales_output_value,
-        zs_num(sales_output_value_ytd) * _units['sales_output_value_ytd'] as sales_output_value_ytd,
-        zs_num(export_delivery_value) * _units['export_delivery_value'] as export_delivery_value,
-        zs_num(export_delivery_value_ytd) * _units['export_delivery_value_ytd'] as export_delivery_value_ytd,
+        zs_num(gross_output_value) * _factors['gross_output_value'] as gross_output_value,
+        zs_num(gross_output_value_ytd) * _factors['gross_output_value_ytd'] as gross_output_value_ytd,
+        zs_num(gross_output_value_ytd_prior) * _factors['gross_output_value_ytd_prior'] as gross_output_value_ytd_prior,
+        zs_num(sales_output_value) * _factors['sales_output_value'] as sales_output_value,
+        zs_num(sales_output_value_ytd) * _factors['sales_output_value_ytd'] as sales_output_value_ytd,
+        zs_num(export_delivery_value) * _factors['export_delivery_value'] as export_delivery_value,
+        zs_num(export_delivery_value_ytd) * _factors['export_delivery_value_ytd'] as export_delivery_value_ytd,
         _load_id,
         _source_file,
         _source_row

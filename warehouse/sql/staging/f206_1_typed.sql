@@ -1,12 +1,22 @@
 -- Purpose: the rows of raw.f206_1 that passed the row checks, typed and in the form unit; every revision.
 -- Filled when a file is loaded (the rows of loads $first_load..$last_load), so each row is typed once.
 -- Grain: one row per accepted raw row. Key: _load_id, _source_row.
--- Upstream: raw.f206_1, audit.rejected_rows. Parameters: $first_load, $last_load.
-with received as (
-    select r.*
+-- Upstream: raw.f206_1, audit.rejected_rows, audit.load_columns (each money column's factor to
+-- the form unit, from its header). Parameters: $first_load, $last_load.
+with factors as (
+    select load_id, map(list(field), list(factor)) as units
+    from audit.load_columns
+    where factor is not null and load_id between $first_load and $last_load
+    group by load_id
+),
+
+received as (
+    select r.*, f.units as _factors
     from raw.f206_1 as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
+    left join factors as f
+        on f.load_id = r._load_id
     where r._load_id between $first_load and $last_load
 ),
 
@@ -17,8 +27,8 @@ typed as (
         trim(project_name) as project_name,
         upper(trim(enterprise_id)) as enterprise_id,
         lpad(trim(industry_code), 4, '0') as industry_code,
-        zs_num(planned_total_investment) * _units['planned_total_investment'] as planned_total_investment,
-        zs_num(completed_investment_ytd) * _units['completed_investment_ytd'] as completed_investment_ytd,
+        zs_num(planned_total_investment) * _factors['planned_total_investment'] as planned_total_investment,
+        zs_num(completed_investment_ytd) * _factors['completed_investment_ytd'] as completed_investment_ytd,
         zs_date(start_date) as start_date,
         zs_bool(is_manufacturing) as is_manufacturing_given,
         _load_id,
