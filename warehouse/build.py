@@ -1,7 +1,13 @@
-"""Rebuilding staging, core and marts from raw, in one transaction, in one explicit order."""
+"""Rebuilding core and the mart views from staging: all or nothing, in one explicit order.
+
+Each core table is written beside the live one (core.<table>__next), two at a time on their own
+cursors; one short transaction then swaps them all in, creates the views and records the build.
+A build killed before the swap leaves core as it was (the next run overwrites the __next tables).
+"""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -23,6 +29,7 @@ BUILD_ORDER: list[str] = [
     "marts.measure_facts",
     "marts.scope_units",
 ]
+NEXT = "__next"      # suffix of a core table being written, before the swap
 # Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
 VIEWS: set[str] = {
     "core.enterprises",
@@ -37,28 +44,50 @@ def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / 
     rows = [(i["id"], i["label_zh"], i["label_en"], bool(i.get("hardware")), n)
             for n, i in enumerate(raw["industries"], start=1)]
     codes = [(str(code).zfill(4), i["id"]) for i in raw["industries"] for code in i.get("codes", [])]
-    con.execute("create or replace table meta.local_industries (id varchar primary key, label_zh varchar, "
-                "label_en varchar, hardware boolean, sort_order integer)")
-    con.executemany("insert into meta.local_industries values (?, ?, ?, ?, ?)", rows)
-    con.execute("create or replace table meta.industry_codes (code varchar primary key, local_industry varchar)")
-    con.executemany("insert into meta.industry_codes values (?, ?)", codes)
-
-
-def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> float:
-    """Rebuild core and the mart views from staging; all or nothing. Returns the seconds it took."""
-    started = time.perf_counter()
-    # core rows carry their keys, so their physical order is free: lets DuckDB write in parallel
-    con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
-        load_industry_map(con)
-        for name in order or BUILD_ORDER:
+        con.execute("create or replace table meta.local_industries (id varchar primary key, label_zh varchar, "
+                    "label_en varchar, hardware boolean, sort_order integer)")
+        con.executemany("insert into meta.local_industries values (?, ?, ?, ?, ?)", rows)
+        con.execute("create or replace table meta.industry_codes (code varchar primary key, local_industry varchar)")
+        con.executemany("insert into meta.industry_codes values (?, ?)", codes)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    schema, table = name.split(".")
+    cursor = con.cursor()
+    try:
+        # rows carry their keys, so their physical order is free: lets DuckDB write in parallel
+        cursor.execute("set preserve_insertion_order = false")
+        cursor.execute(f"create or replace table {schema}.{table}{NEXT} as {read_sql(f'{schema}/{table}.sql')}")
+    finally:
+        cursor.close()
+
+
+def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, workers: int = 2) -> float:
+    """Rebuild core and the mart views from staging; all or nothing. Returns the seconds it took.
+
+    Core tables read only staging and meta, never each other, so they can be written side by side."""
+    started = time.perf_counter()
+    names = order or BUILD_ORDER
+    load_industry_map(con)
+    tables = [n for n in names if n not in VIEWS]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for done in [pool.submit(_write_next, con, name) for name in tables]:
+            done.result()
+    con.execute("begin transaction")
+    try:
+        for name in names:
             schema, table = name.split(".")
-            body = read_sql(f"{schema}/{table}.sql")
             if name in VIEWS:
-                replace_view(con, name, body)
+                replace_view(con, name, read_sql(f"{schema}/{table}.sql"))
             else:
-                con.execute(f"create or replace table {schema}.{table} as {body}")
+                con.execute(f"drop table if exists {schema}.{table}")
+                con.execute(f"alter table {schema}.{table}{NEXT} rename to {table}")
         seconds = time.perf_counter() - started
         con.execute("insert into meta.builds select now()::timestamp, coalesce(max(load_id), 0), ? "
                     "from audit.loads where status = 'loaded'", [seconds])
@@ -66,8 +95,6 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None) -> flo
     except BaseException:
         con.execute("rollback")
         raise
-    finally:
-        con.execute("reset preserve_insertion_order")
     return seconds
 
 

@@ -17,28 +17,3 @@ def is_valid(code: str) -> bool:
         return False
     return check_char(code[:17]) == code[17]
 
-
-def valid_codes(codes):
-    """Vectorised is_valid for DuckDB (an Arrow UDF): trimmed, upper-cased, 18 characters of the
-    charset with digits in positions 3-8 (the region code), and the right check character."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    codes = pc.utf8_upper(pc.utf8_trim_whitespace(pc.cast(codes, pa.string())))
-    if isinstance(codes, pa.ChunkedArray):
-        codes = codes.combine_chunks()
-    out = np.zeros(len(codes), dtype=bool)
-    lengths = pc.fill_null(pc.binary_length(codes), 0).to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(lengths == 18)
-    if len(rows):
-        picked = pc.take(codes, pa.array(rows))
-        offsets = np.frombuffer(picked.buffers()[1], dtype=np.int32)[picked.offset:picked.offset + len(picked)]
-        chars = np.frombuffer(picked.buffers()[2], dtype=np.uint8)[offsets[:, None] + np.arange(18)]
-        lookup = np.full(256, -1, dtype=np.int64)
-        lookup[np.frombuffer(CHARSET.encode(), dtype=np.uint8)] = np.arange(len(CHARSET))
-        values = lookup[chars]
-        shaped = (values >= 0).all(axis=1) & (values[:, 2:8] < 10).all(axis=1)
-        check = (31 - (values[:, :17] * np.array(WEIGHTS)).sum(axis=1) % 31) % 31
-        out[rows] = shaped & (check == values[:, 17])
-    return pa.array(out)

@@ -7,7 +7,6 @@ from typing import Iterator
 
 import duckdb
 
-from warehouse.codes import valid_codes
 from warehouse.spec import Contract, FormSpec, load_contract
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -31,17 +30,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
                                 "wait for it to finish and try again") from err
         raise
     if not read_only:
-        con.execute("drop macro if exists zs_credit_code_ok")   # earlier warehouses stored it as a macro
         con.execute(read_sql("init/macros.sql"))
     else:
         con.execute(read_sql("init/macros.sql").replace("create or replace macro", "create or replace temp macro"))
-    # the GB 32100 check character, vectorised in numpy: ~3x faster than any SQL macro of it
-    try:
-        con.create_function("zs_credit_code_ok", valid_codes, ["VARCHAR"], "BOOLEAN", type="arrow",
-                            null_handling="special", side_effects=False)
-    except duckdb.CatalogException:
-        if not read_only:      # read-only on an earlier warehouse: its stored macro does the same
-            raise
     return con
 
 

@@ -1,13 +1,13 @@
 -- Purpose: B203 finance facts (year to date) with derived monthly values and prior-year bases.
 -- Jan-Feb is one period keyed on February; January filings stay out (January is exempt).
--- Grain: one row per enterprise_id x period. Upstream: staging.b203, core.register_year.
+-- Grain: one row per enterprise_id x period. Upstream: staging.b203, staging.register_typed.
 with filings as (
     select
         f.*,
         year(f.period) as year,
         month(f.period) as month
     from staging.b203 as f
-    semi join core.register_year as e using (enterprise_id)
+    semi join staging.register_typed as e using (enterprise_id)   -- in some year's register
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1

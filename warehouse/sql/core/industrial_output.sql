@@ -1,14 +1,14 @@
 -- Purpose: B204-1 output facts with monthly values derived from year-to-date and the prior-year
 -- same-period base. Jan-Feb is one period keyed on February (January filings stay out: the
 -- form's January is exempt). A unit missing from every register stays out (validation lists it).
--- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, core.register_year.
+-- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, staging.register_typed.
 with filings as (
     select
         f.*,
         year(f.period) as year,
         month(f.period) as month
     from staging.b204_1 as f
-    semi join core.register_year as e using (enterprise_id)
+    semi join staging.register_typed as e using (enterprise_id)   -- in some year's register
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1

@@ -1,13 +1,13 @@
 -- Purpose: E204-1 above-quota wholesale and retail facts with derived monthly values and the
 -- prior-year base. Jan-Feb is one period keyed on February.
--- Grain: one row per enterprise_id x period. Upstream: staging.e204_1, core.register_year.
+-- Grain: one row per enterprise_id x period. Upstream: staging.e204_1, staging.register_typed.
 with filings as (
     select
         f.*,
         year(f.period) as year,
         month(f.period) as month
     from staging.e204_1 as f
-    semi join core.register_year as e using (enterprise_id)
+    semi join staging.register_typed as e using (enterprise_id)   -- in some year's register
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1
