@@ -320,6 +320,7 @@ def run_ingest(db: str, folder: str, queue) -> None:
         core = {t: con.execute(f"select count(*) from core.{t}").fetchone()[0]
                 for t in ("register_year", "industrial_output", "finance", "trade", "investment")}
     queue.put({"wall": wall, "cpu": cpu, "build": batch.build_seconds, "files": marks, "core": core,
+               "size": os.path.getsize(db),
                "failed": [r.message for r in batch.results if r.status == "failed"],
                "rss_before_kib": rss_before, "peak_kib": _rss_kib()[1],
                "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
@@ -339,7 +340,8 @@ def run_baseline(db: str, paths: list[str], queue) -> None:
         rows += con.execute(f"select count(*) from t{i}").fetchone()[0]
     con.close()
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
-    queue.put({"wall": wall, "cpu": cpu, "rows": rows, "rss_before_kib": rss_before, "peak_kib": _rss_kib()[1]})
+    queue.put({"wall": wall, "cpu": cpu, "rows": rows, "rss_before_kib": rss_before, "peak_kib": _rss_kib()[1],
+               "size": os.path.getsize(db)})
 
 
 def in_child(target, *args) -> dict:
@@ -420,6 +422,8 @@ def main() -> int:
         print(f"{'rows ingested (all forms)':<44}{total_rows:>14,}")
         print(f"{'core rows after ingest':<44}" + ", ".join(f"{k} {v:,}" for k, v in ingests[0]["core"].items()))
         print(f"{'baseline peak RSS (max of runs)':<44}{mib(max(r['peak_kib'] for r in bases)):>14}")
+        print(f"{'database file: warehouse / baseline':<44}{mib(ingests[0]['size'] / 1024):>14} / "
+              f"{mib(bases[0]['size'] / 1024)}  (the warehouse holds raw text, typed staging and core)")
         print("\nbreakdown of the median ingest run (seconds):")
         mid = sorted(ingests, key=lambda r: r["wall"])[len(ingests) // 2]
         for name, status, secs, loaded, rejected in mid["files"]:
