@@ -68,9 +68,6 @@ def raw_columns(form: FormSpec) -> list[tuple[str, str]]:
 def _move_units(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
     """Warehouses made by earlier versions kept each row's unit factors in raw.<form>._units; they live
     once per load in audit.load_columns.factor. Move them there and drop the column."""
-    if not con.execute("select 1 from information_schema.columns where table_schema = 'raw' and table_name = ? "
-                       "and column_name = '_units'", [form.table]).fetchone():
-        return
     con.execute(f"""update audit.load_columns as c set factor = u.factor
                     from (select distinct _load_id as load_id, unnest(map_keys(_units)) as field,
                                  unnest(map_values(_units)) as factor from raw.{form.table}) as u
@@ -85,15 +82,21 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
     try:
         con.execute(read_sql("init/schema.sql"))
         con.execute(read_sql("init/validation.sql"))
+        existing: dict[str, set[str]] = {}
+        for table, column in con.execute("select table_name, column_name from information_schema.columns "
+                                         "where table_schema = 'raw'").fetchall():
+            existing.setdefault(table, set()).add(column)
         for form in contract.forms.values():
             # received text is written once and read rarely: zstd writes it ~1.5x faster than the
             # default dictionary/FSST, for files about 1.5x larger (benchmarks/README.md)
             cols = ", ".join(f"{name} {sqltype}{RAW_TEXT_COMPRESSION if name in form.fields else ''}"
                              for name, sqltype in raw_columns(form))
             con.execute(f"create table if not exists raw.{form.table} ({cols})")
-            for name, sqltype in raw_columns(form):
-                con.execute(f"alter table raw.{form.table} add column if not exists {name} {sqltype}")
-            _move_units(con, form)
+            for name, sqltype in raw_columns(form):    # a field added to the contract since
+                if form.table in existing and name not in existing[form.table]:
+                    con.execute(f"alter table raw.{form.table} add column {name} {sqltype}")
+            if "_units" in existing.get(form.table, ()):
+                _move_units(con, form)
         from warehouse.staging import ensure_staging   # here: warehouse.staging imports this module
         ensure_staging(con, contract)
         con.execute("commit")
