@@ -16,7 +16,7 @@ import duckdb
 from warehouse.readers import FileError, ReadResult, read_file
 from warehouse.spec import Contract, HeaderMatch, detect_form, load_contract
 from warehouse.staging import type_load
-from warehouse.typing import january_sql, problems_sql
+from warehouse.typing import CHECKED, checked_sql, january_sql, problems_sql
 
 INCOMING = "_incoming"
 
@@ -80,6 +80,17 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match:
     con.executemany("insert into audit.load_columns values (?, ?, ?, ?, ?, ?)", rows)
 
 
+def _type_rows(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: HeaderMatch) -> None:
+    """The file's rows typed once, into the temp table the checks and staging read."""
+    form = match.form
+    by_field = {field: f"c{pos}" for pos, field in match.columns.items()}
+    received = ", ".join(f"{by_field.get(f, 'null::varchar')} as {f}" for f in form.fields)
+    con.execute(f"create or replace temp table {CHECKED} as "
+                + checked_sql(form, f"select $load_id::bigint as _load_id, $file::varchar as _source_file, "
+                                    f"_source_row, {received} from {INCOMING}"),
+                {"load_id": load_id, "file": str(path)})
+
+
 def _record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: HeaderMatch) -> tuple[int, int]:
     form = match.form
     present = set(match.columns.values())
@@ -89,8 +100,7 @@ def _record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, m
         f"select $load_id, $file, p._source_row, $form, "
         f"list_distinct([split_part(x, ':', 1) for x in p.problems]), array_to_string(p.problems, '; '), "
         f"to_json({{{fields_json}}}) "
-        f"from ({problems_sql(form, present)}) p join raw.{form.table} r "
-        f"on r._load_id = $load_id and r._source_row = p._source_row",
+        f"from ({problems_sql(form, present)}) p join {CHECKED} r using (_source_row)",
         {"load_id": load_id, "file": str(path), "form": form.code})
     rejected = con.execute("select count(*) from audit.rejected_rows where load_id = ?", [load_id]).fetchone()[0]
     warned = 0
@@ -98,7 +108,7 @@ def _record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, m
         con.execute(
             f"insert into audit.load_warnings select $load_id, $file, _source_row, $form, 'period', "
             f"'January filing of ' || $form || ', whose January is exempt: Jan-Feb is reported in the "
-            f"February filing; kept in raw, left out of core' from ({january_sql(form)}) j "
+            f"February filing; kept in raw, left out of core' from ({january_sql()}) j "
             f"where _source_row not in (select source_row from audit.rejected_rows where load_id = $load_id)",
             {"load_id": load_id, "file": str(path), "form": form.code})
         warned = con.execute("select count(*) from audit.load_warnings where load_id = ?", [load_id]).fetchone()[0]
@@ -140,6 +150,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
         read = read_file(con, path, INCOMING, encoding)
         match = _match(path, read, contract)
         _insert_raw(con, load_id, path, match, read.headers, contract)
+        _type_rows(con, load_id, path, match)
         rejected, warned = _record_problems(con, load_id, path, match)
         type_load(con, match.form.table, load_id)
         con.execute(
@@ -149,6 +160,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
         samples = con.execute("select source_row, reason from audit.rejected_rows where load_id = ? "
                               "order by source_row limit 20", [load_id]).fetchall()
         con.execute(f"drop table if exists {INCOMING}")
+        con.execute(f"drop table if exists {CHECKED}")
         con.execute("commit")
     except FileError as err:
         con.execute("rollback")

@@ -1,9 +1,10 @@
 """The staging layer: each accepted raw row typed once, when its file is loaded.
 
 `staging.<form>_typed` holds every accepted revision, typed and in the form's unit; it is filled
-inside the load's transaction (sql/staging/<form>_typed.sql over that load's rows), so a build
-never re-types history. `staging.<form>` is a view picking the latest revision per key.
-When the typing SQL changes (a new zonestat version), the typed tables are re-derived from raw.
+inside the load's transaction (sql/staging/<form>_typed.sql over that load's rows, which the row
+checks typed in `_checked`), so a build never re-types history. `staging.<form>` is a view
+picking the latest revision per key. When the typing SQL changes (a new zonestat version), the
+typed tables are re-derived from raw.
 """
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ import hashlib
 import duckdb
 
 from warehouse.db import read_sql
-from warehouse.spec import Contract
+from warehouse.spec import Contract, FormSpec
+from warehouse.typing import CHECKED, checked_sql
 
 _LAST = 2**62      # "every load" as the upper bound of a load-id range
 
 
-def _fingerprint(table: str) -> str:
-    """What the typed rows and the view depend on: their SQL and the typing macros."""
-    text = read_sql(f"staging/{table}_typed.sql") + read_sql(f"staging/{table}.sql") + read_sql("init/macros.sql")
+def _fingerprint(form: FormSpec) -> str:
+    """What the typed rows and the view depend on: their SQL, the contract's typing and the macros."""
+    text = (read_sql(f"staging/{form.table}_typed.sql") + read_sql(f"staging/{form.table}.sql")
+            + checked_sql(form, "") + read_sql("init/macros.sql"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -39,11 +42,17 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
     stored = dict(con.execute("select table_name, fingerprint from meta.staging_typing").fetchall())
     retyped = []
     for form in contract.forms.values():
-        table, fingerprint = form.table, _fingerprint(form.table)
+        table, fingerprint = form.table, _fingerprint(form)
         if stored.get(table) == fingerprint:
             continue
+        every = {"first_load": 0, "last_load": _LAST}
+        fields = ", ".join(form.fields)
+        con.execute(f"create or replace temp table {CHECKED} as "
+                    + checked_sql(form, f"select _load_id, _source_file, _source_row, {fields} from raw.{table} "
+                                        "where _load_id between $first_load and $last_load"), every)
         con.execute(f"create or replace table staging.{table}_typed as "
-                    f"{read_sql(f'staging/{table}_typed.sql')}", {"first_load": 0, "last_load": _LAST})
+                    f"{read_sql(f'staging/{table}_typed.sql')}", every)
+        con.execute(f"drop table {CHECKED}")
         replace_view(con, f"staging.{table}", read_sql(f"staging/{table}.sql"))
         con.execute("insert or replace into meta.staging_typing values (?, ?, now()::timestamp)",
                     [table, fingerprint])
@@ -52,7 +61,7 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
 
 
 def type_load(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
-    """Type the accepted rows of one load into staging.<table>_typed; returns how many."""
+    """The accepted rows of one load (typed in `_checked`) into staging.<table>_typed; returns how many."""
     con.execute(f"insert into staging.{table}_typed {read_sql(f'staging/{table}_typed.sql')}",
                 {"first_load": load_id, "last_load": load_id})
     return con.execute(f"select count(*) from staging.{table}_typed where _load_id = ?", [load_id]).fetchone()[0]

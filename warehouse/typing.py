@@ -1,7 +1,9 @@
-"""Row-level typing checks of a received file, generated from the input contract.
+"""Typing a received file once, and its row-level checks, generated from the input contract.
 
-Each check yields NULL (fine) or a message naming the field; a row with any message is rejected.
-Identifiers come only from the contract (checked identifiers), values are never spliced in.
+`checked_sql` types every field of the received rows once (text in `<field>`, typed value in
+`t_<field>`); the load keeps that as the temp table `_checked`, from which the checks read and
+staging takes its values. Each check yields NULL (fine) or a message naming the field; a row with
+any message is rejected. Identifiers come only from the contract, values are never spliced in.
 """
 from __future__ import annotations
 
@@ -31,9 +33,18 @@ _WHAT = {
 }
 
 
+CHECKED = "_checked"     # temp table of one load's rows, typed (staging/<form>_typed.sql reads it)
+
+
 def typed_expr(field: FieldSpec, column: str | None = None) -> str:
-    """SQL turning the raw text column into the field's type (NULL when unreadable)."""
+    """SQL turning the raw text column into the field's type (NULL when blank or unreadable)."""
     return _TYPED[field.type].format(c=column or field.name)
+
+
+def checked_sql(form: FormSpec, received: str) -> str:
+    """Every field of `received` (lineage columns and raw text named by field) typed once."""
+    cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in form.fields.values())
+    return f"select _load_id, _source_file, _source_row, {cols} from ({received})"
 
 
 def _quote(text: str) -> str:
@@ -74,13 +85,11 @@ def _suspect(field: FieldSpec) -> list[str]:
 
 
 def problems_sql(form: FormSpec, present: set[str]) -> str:
-    """A select over raw rows of one load giving (_source_row, problems[]) for each bad row.
-
-    Each field is typed once (CTE `typed`); cheap conditions pick the suspect rows and only those
+    """A select over the typed rows of one load (`_checked`) giving (_source_row, problems[]) for
+    each bad row. Cheap conditions pick the suspect rows and only those
     get their list of messages (kept when not empty). A later row repeating a key of this file is
     a duplicate."""
     fields = [f for f in form.fields.values() if f.name in present or f.required]
-    typed_cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in fields)
     key_cols = [k for k in form.key if k in present]
     key_known = " and ".join(f"t_{k} is not null" for k in key_cols) or "true"
     key_join = " and ".join(f"d.key_{k} = t.t_{k}" for k in key_cols) or "true"
@@ -89,7 +98,7 @@ def problems_sql(form: FormSpec, present: set[str]) -> str:
         f"'duplicate: same {'/'.join(key_cols)} as row ' || first_row || ' of this file'")]
     suspect = " or ".join([cond for f in fields for cond in _suspect(f)] + ["_source_row > first_row"])
     items = ", ".join(f"case when {cond} then {msg} end" for cond, msg in checks)
-    return (f"with typed as (select _source_row, {typed_cols} from raw.{form.table} where _load_id = $load_id), "
+    return (f"with typed as (select * from {CHECKED}), "
             f"dups as (select {', '.join(f't_{k} as key_{k}' for k in key_cols)}, min(_source_row) as first_row "
             f"from typed where {key_known} group by all having count(*) > 1), "
             f"suspect as (select t.*, d.first_row from typed as t left join dups as d on {key_join} "
@@ -99,8 +108,6 @@ def problems_sql(form: FormSpec, present: set[str]) -> str:
             f"select _source_row, problems from listed where len(problems) > 0")
 
 
-def january_sql(form: FormSpec) -> str:
+def january_sql() -> str:
     """Rows of a January-exempt form filed for January: kept, warned, and left out of core."""
-    period = typed_expr(form.fields["period"])
-    return (f"select _source_row from raw.{form.table} where _load_id = $load_id "
-            f"and month({period}) = 1")
+    return f"select _source_row from {CHECKED} where month(t_period) = 1"

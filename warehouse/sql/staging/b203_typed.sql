@@ -1,8 +1,11 @@
 -- Purpose: the rows of raw.b203 that passed the row checks, typed and in the form unit; every revision.
--- Filled when a file is loaded (the rows of loads $first_load..$last_load), so each row is typed once.
+-- Filled when a file is loaded, from the load's rows typed once by the contract (temp table
+-- _checked: text in <field>, typed value in t_<field>; warehouse/typing.py), so no row is typed
+-- twice; re-derived from raw when this SQL changes (warehouse/staging.py).
 -- Grain: one row per accepted raw row. Key: _load_id, _source_row.
--- Upstream: raw.b203, audit.rejected_rows, audit.load_columns (each money column's factor to
--- the form unit, from its header). Parameters: $first_load, $last_load.
+-- Upstream: _checked (rows of raw.b203), audit.rejected_rows, audit.load_columns (each money
+-- column's factor to the form unit, from its header).
+-- Parameters: $first_load, $last_load.
 with factors as (
     select load_id, map(list(field), list(factor)) as units
     from audit.load_columns
@@ -12,7 +15,7 @@ with factors as (
 
 received as (
     select r.*, f.units as _factors
-    from raw.b203 as r
+    from _checked as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
     left join factors as f
@@ -22,16 +25,16 @@ received as (
 
 typed as (
     select
-        upper(trim(enterprise_id)) as enterprise_id,
-        zs_period(period) as period,
-        zs_num(operating_revenue_ytd) * _factors['operating_revenue_ytd'] as operating_revenue_ytd,
-        zs_num(operating_revenue_ytd_prior) * _factors['operating_revenue_ytd_prior'] as operating_revenue_ytd_prior,
-        zs_num(operating_cost_ytd) * _factors['operating_cost_ytd'] as operating_cost_ytd,
-        zs_num(rd_expense_ytd) * _factors['rd_expense_ytd'] as rd_expense_ytd,
-        zs_num(rd_expense_ytd_prior) * _factors['rd_expense_ytd_prior'] as rd_expense_ytd_prior,
-        zs_num(total_profit_ytd) * _factors['total_profit_ytd'] as total_profit_ytd,
-        zs_num(taxes_ytd) * _factors['taxes_ytd'] as taxes_ytd,
-        zs_num(avg_employees) as avg_employees,
+        t_enterprise_id as enterprise_id,
+        t_period as period,
+        t_operating_revenue_ytd * _factors['operating_revenue_ytd'] as operating_revenue_ytd,
+        t_operating_revenue_ytd_prior * _factors['operating_revenue_ytd_prior'] as operating_revenue_ytd_prior,
+        t_operating_cost_ytd * _factors['operating_cost_ytd'] as operating_cost_ytd,
+        t_rd_expense_ytd * _factors['rd_expense_ytd'] as rd_expense_ytd,
+        t_rd_expense_ytd_prior * _factors['rd_expense_ytd_prior'] as rd_expense_ytd_prior,
+        t_total_profit_ytd * _factors['total_profit_ytd'] as total_profit_ytd,
+        t_taxes_ytd * _factors['taxes_ytd'] as taxes_ytd,
+        t_avg_employees as avg_employees,
         _load_id,
         _source_file,
         _source_row

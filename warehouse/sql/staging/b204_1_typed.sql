@@ -1,8 +1,11 @@
 -- Purpose: the rows of raw.b204_1 that passed the row checks, typed and in the form unit; every revision.
--- Filled when a file is loaded (the rows of loads $first_load..$last_load), so each row is typed once.
+-- Filled when a file is loaded, from the load's rows typed once by the contract (temp table
+-- _checked: text in <field>, typed value in t_<field>; warehouse/typing.py), so no row is typed
+-- twice; re-derived from raw when this SQL changes (warehouse/staging.py).
 -- Grain: one row per accepted raw row. Key: _load_id, _source_row.
--- Upstream: raw.b204_1, audit.rejected_rows, audit.load_columns (each money column's factor to
--- the form unit, from its header). Parameters: $first_load, $last_load.
+-- Upstream: _checked (rows of raw.b204_1), audit.rejected_rows, audit.load_columns (each money
+-- column's factor to the form unit, from its header).
+-- Parameters: $first_load, $last_load.
 with factors as (
     select load_id, map(list(field), list(factor)) as units
     from audit.load_columns
@@ -12,7 +15,7 @@ with factors as (
 
 received as (
     select r.*, f.units as _factors
-    from raw.b204_1 as r
+    from _checked as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
     left join factors as f
@@ -22,15 +25,15 @@ received as (
 
 typed as (
     select
-        upper(trim(enterprise_id)) as enterprise_id,
-        zs_period(period) as period,
-        zs_num(gross_output_value) * _factors['gross_output_value'] as gross_output_value,
-        zs_num(gross_output_value_ytd) * _factors['gross_output_value_ytd'] as gross_output_value_ytd,
-        zs_num(gross_output_value_ytd_prior) * _factors['gross_output_value_ytd_prior'] as gross_output_value_ytd_prior,
-        zs_num(sales_output_value) * _factors['sales_output_value'] as sales_output_value,
-        zs_num(sales_output_value_ytd) * _factors['sales_output_value_ytd'] as sales_output_value_ytd,
-        zs_num(export_delivery_value) * _factors['export_delivery_value'] as export_delivery_value,
-        zs_num(export_delivery_value_ytd) * _factors['export_delivery_value_ytd'] as export_delivery_value_ytd,
+        t_enterprise_id as enterprise_id,
+        t_period as period,
+        t_gross_output_value * _factors['gross_output_value'] as gross_output_value,
+        t_gross_output_value_ytd * _factors['gross_output_value_ytd'] as gross_output_value_ytd,
+        t_gross_output_value_ytd_prior * _factors['gross_output_value_ytd_prior'] as gross_output_value_ytd_prior,
+        t_sales_output_value * _factors['sales_output_value'] as sales_output_value,
+        t_sales_output_value_ytd * _factors['sales_output_value_ytd'] as sales_output_value_ytd,
+        t_export_delivery_value * _factors['export_delivery_value'] as export_delivery_value,
+        t_export_delivery_value_ytd * _factors['export_delivery_value_ytd'] as export_delivery_value_ytd,
         _load_id,
         _source_file,
         _source_row

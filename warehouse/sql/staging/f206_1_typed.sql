@@ -1,8 +1,11 @@
 -- Purpose: the rows of raw.f206_1 that passed the row checks, typed and in the form unit; every revision.
--- Filled when a file is loaded (the rows of loads $first_load..$last_load), so each row is typed once.
+-- Filled when a file is loaded, from the load's rows typed once by the contract (temp table
+-- _checked: text in <field>, typed value in t_<field>; warehouse/typing.py), so no row is typed
+-- twice; re-derived from raw when this SQL changes (warehouse/staging.py).
 -- Grain: one row per accepted raw row. Key: _load_id, _source_row.
--- Upstream: raw.f206_1, audit.rejected_rows, audit.load_columns (each money column's factor to
--- the form unit, from its header). Parameters: $first_load, $last_load.
+-- Upstream: _checked (rows of raw.f206_1), audit.rejected_rows, audit.load_columns (each money
+-- column's factor to the form unit, from its header).
+-- Parameters: $first_load, $last_load.
 with factors as (
     select load_id, map(list(field), list(factor)) as units
     from audit.load_columns
@@ -12,7 +15,7 @@ with factors as (
 
 received as (
     select r.*, f.units as _factors
-    from raw.f206_1 as r
+    from _checked as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
     left join factors as f
@@ -22,15 +25,15 @@ received as (
 
 typed as (
     select
-        trim(project_id) as project_id,
-        zs_period(period) as period,
-        trim(project_name) as project_name,
-        upper(trim(enterprise_id)) as enterprise_id,
-        lpad(trim(industry_code), 4, '0') as industry_code,
-        zs_num(planned_total_investment) * _factors['planned_total_investment'] as planned_total_investment,
-        zs_num(completed_investment_ytd) * _factors['completed_investment_ytd'] as completed_investment_ytd,
-        zs_date(start_date) as start_date,
-        zs_bool(is_manufacturing) as is_manufacturing_given,
+        t_project_id as project_id,
+        t_period as period,
+        t_project_name as project_name,
+        t_enterprise_id as enterprise_id,
+        lpad(t_industry_code, 4, '0') as industry_code,
+        t_planned_total_investment * _factors['planned_total_investment'] as planned_total_investment,
+        t_completed_investment_ytd * _factors['completed_investment_ytd'] as completed_investment_ytd,
+        t_start_date as start_date,
+        t_is_manufacturing as is_manufacturing_given,
         _load_id,
         _source_file,
         _source_row
