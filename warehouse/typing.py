@@ -42,8 +42,11 @@ def typed_expr(field: FieldSpec, column: str | None = None) -> str:
 
 
 def checked_sql(form: FormSpec, received: str) -> str:
-    """Every field of `received` (lineage columns and raw text named by field) typed once."""
-    cols = ", ".join(f"{f.name}, {typed_expr(f)} as t_{f.name}" for f in form.fields.values())
+    """Every field of `received` (lineage columns and raw text named by field) typed once. The text
+    is kept beside the typed value where a check quotes it (free text is only trimmed: its typed
+    value says all a check needs, and copying long names twice is the costliest part)."""
+    cols = ", ".join((f"{typed_expr(f)} as t_{f.name}" if f.type == "text" else f"{f.name}, {typed_expr(f)} as t_{f.name}")
+                     for f in form.fields.values())
     return f"select _load_id, _source_file, _source_row, {cols} from ({received})"
 
 
@@ -52,15 +55,17 @@ def _quote(text: str) -> str:
 
 
 def _checks(field: FieldSpec) -> list[tuple[str, str]]:
-    """(condition, message) checks of one field: raw text in `<name>`, typed value in `t_<name>`."""
+    """(condition, message) checks of one field: raw text in `<name>` (not kept for free text),
+    typed value in `t_<name>`."""
     c, typed = field.name, f"t_{field.name}"
     name = _quote(f"{c}: ")
     out = []
     if field.type in _WHAT:
         out.append((f"({typed} is null and trim({c}) <> '')",
                     f"{name} || {_quote(_WHAT[field.type])} || ' (got ''' || {c} || ''')'"))
-    if field.required:
-        out.append((f"coalesce(trim({c}) = '', true)", f"{name} || 'missing value'"))
+    if field.required:   # free text is typed by trimming: NULL exactly when blank
+        blank = f"{typed} is null" if field.type == "text" else f"coalesce(trim({c}) = '', true)"
+        out.append((blank, f"{name} || 'missing value'"))
     if field.non_negative:
         out.append((f"{typed} < 0", f"{name} || 'negative value ' || {c} || ' (a flow cannot be negative)'"))
     if field.type == "period":
