@@ -91,9 +91,8 @@ def _suspect(field: FieldSpec) -> list[str]:
 
 def problems_sql(form: FormSpec, present: set[str]) -> str:
     """A select over the typed rows of one load (`_checked`) giving (_source_row, problems[]) for
-    each bad row. Cheap conditions pick the suspect rows and only those
-    get their list of messages (kept when not empty). A later row repeating a key of this file is
-    a duplicate."""
+    each bad row. Cheap conditions pick the suspect rows; only those get their list of messages
+    (kept when not empty). A later row repeating a key of this file is a duplicate."""
     fields = [f for f in form.fields.values() if f.name in present or f.required]
     key_cols = [k for k in form.key if k in present]
     key_known = " and ".join(f"t_{k} is not null" for k in key_cols) or "true"
