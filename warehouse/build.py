@@ -61,8 +61,8 @@ def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
     schema, table = name.split(".")
     cursor = con.cursor()
     try:
-        # rows carry their keys, so their physical order is free: lets DuckDB write in parallel
-        cursor.execute("set preserve_insertion_order = false")
+        # not `preserve_insertion_order = false`, 4% faster here: that setting is global to the
+        # database instance and would stay on for every later query of the process
         cursor.execute(f"create or replace table {schema}.{table}{NEXT} as {read_sql(f'{schema}/{table}.sql')}")
     finally:
         cursor.close()

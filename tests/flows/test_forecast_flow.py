@@ -137,4 +137,6 @@ def test_dask_fan_out_equals_threads(zone, monkeypatch):
     assert threads.keys() == dask.keys() and len(threads) >= 3
     for key, row in threads.items():
         assert dask[key][-1] == row[-1], key  # the same model chosen
-        assert dask[key][2:-1] == pytest.approx(row[2:-1], rel=1e-9), key
+        # the same figures: about 1 run in 5 a fit in a Dask worker process converges differently in
+        # the 8th significant digit (seen: 8e-8 relative on an industry's growth); threads alone agree to 1e-12
+        assert dask[key][2:-1] == pytest.approx(row[2:-1], rel=1e-6), key
