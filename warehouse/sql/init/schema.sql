@@ -39,6 +39,13 @@ create table if not exists audit.load_columns (
 );
 alter table audit.load_columns add column if not exists factor double;
 
+-- each load's money factors as one map (field -> factor to the form's unit), for staging
+create or replace view audit.load_factors as
+select load_id, map(list(field), list(factor)) as units
+from audit.load_columns
+where factor is not null
+group by load_id;
+
 -- rows that could not be typed; they stay in raw but never reach staging
 create table if not exists audit.rejected_rows (
     load_id     bigint not null,

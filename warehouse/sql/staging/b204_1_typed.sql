@@ -3,22 +3,15 @@
 -- _checked: text in <field>, typed value in t_<field>; warehouse/typing.py), so no row is typed
 -- twice; re-derived from raw when this SQL changes (warehouse/staging.py).
 -- Grain: one row per accepted raw row. Key: _load_id, _source_row.
--- Upstream: _checked (rows of raw.b204_1), audit.rejected_rows, audit.load_columns (each money
+-- Upstream: _checked (rows of raw.b204_1), audit.rejected_rows, audit.load_factors (each money
 -- column's factor to the form unit, from its header).
 -- Parameters: $first_load, $last_load.
-with factors as (
-    select load_id, map(list(field), list(factor)) as units
-    from audit.load_columns
-    where factor is not null and load_id between $first_load and $last_load
-    group by load_id
-),
-
-received as (
+with received as (
     select r.*, f.units as _factors
     from _checked as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
-    left join factors as f
+    left join audit.load_factors as f
         on f.load_id = r._load_id
     where r._load_id between $first_load and $last_load
 ),
