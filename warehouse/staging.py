@@ -60,8 +60,7 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
     return retyped
 
 
-def type_load(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
-    """The accepted rows of one load (typed in `_checked`) into staging.<table>_typed; returns how many."""
+def type_load(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:
+    """The accepted rows of one load (typed in `_checked`) into staging.<table>_typed."""
     con.execute(f"insert into staging.{table}_typed {read_sql(f'staging/{table}_typed.sql')}",
                 {"first_load": load_id, "last_load": load_id})
-    return con.execute(f"select count(*) from staging.{table}_typed where _load_id = ?", [load_id]).fetchone()[0]
