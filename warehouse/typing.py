@@ -36,16 +36,16 @@ _WHAT = {
 CHECKED = "_checked"     # temp table of one load's rows, typed (staging/<form>_typed.sql reads it)
 
 
-def typed_expr(field: FieldSpec, column: str | None = None) -> str:
-    """SQL turning the raw text column into the field's type (NULL when blank or unreadable)."""
-    return _TYPED[field.type].format(c=column or field.name)
+def typed_expr(field: FieldSpec) -> str:
+    """SQL turning the field's raw text column into its type (NULL when blank or unreadable)."""
+    return _TYPED[field.type].format(c=field.name)
 
 
 def checked_sql(form: FormSpec, received: str) -> str:
     """Every field of `received` (lineage columns and raw text named by field) typed once. The text
     is kept beside the typed value where a check quotes it (free text is only trimmed: its typed
     value says all a check needs, and copying long names twice is the costliest part)."""
-    cols = ", ".join((f"{typed_expr(f)} as t_{f.name}" if f.type == "text" else f"{f.name}, {typed_expr(f)} as t_{f.name}")
+    cols = ", ".join(("" if f.type == "text" else f"{f.name}, ") + f"{typed_expr(f)} as t_{f.name}"
                      for f in form.fields.values())
     return f"select _load_id, _source_file, _source_row, {cols} from ({received})"
 
