@@ -22,7 +22,7 @@ def is_valid(code: str) -> bool:
 
 def valid_code_array(codes):
     """is_valid in its strict form (exactly 18 bytes, upper case) over a pyarrow string array, as a
-    numpy bool array, working on the Arrow buffers: 1,000,000 codes in a few hundred ms."""
+    numpy bool array, working on the Arrow buffers (no pandas): 200,000 codes in about 40 ms."""
     import numpy as np
     import pyarrow as pa
 
@@ -42,10 +42,10 @@ def valid_code_array(codes):
                [codes.offset:codes.offset + n].astype(bool) if validity is not None else np.ones(n, dtype=bool))
     rows = np.flatnonzero(present & (np.diff(offsets) == 18))
     if len(rows):
-        lookup = np.full(256, -1, dtype=np.int64)       # byte -> position in the charset, -1 outside it
+        lookup = np.full(256, -1, dtype=np.int8)        # byte -> position in the charset, -1 outside it
         lookup[np.frombuffer(CHARSET.encode(), dtype=np.uint8)] = np.arange(len(CHARSET))
-        values = lookup[data[offsets[rows, None] + np.arange(18)]]
+        values = lookup[data[offsets[rows, None] + np.arange(18, dtype=np.int32)]]
         shaped = (values >= 0).all(axis=1) & (values[:, 2:8] < 10).all(axis=1)
-        check = (31 - (values[:, :17] * np.array(WEIGHTS)).sum(axis=1) % 31) % 31
+        check = (31 - (values[:, :17].astype(np.int32) @ np.array(WEIGHTS, dtype=np.int32)) % 31) % 31
         out[rows] = shaped & (check == values[:, 17])
     return out

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
+from warehouse.codes import valid_code_array
 from warehouse.readers import FileError, ReadResult, read_file
-from warehouse.spec import Contract, HeaderMatch, detect_form, load_contract
+from warehouse.spec import Contract, FormSpec, HeaderMatch, detect_form, load_contract
 from warehouse.staging import type_load
-from warehouse.typing import CHECKED, checked_sql, january_sql, problems_sql
+from warehouse.typing import BAD_CODES, CHECKED, checked_sql, january_sql, problems_sql
 
 INCOMING = "_incoming"
 
@@ -80,14 +82,33 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match:
     con.executemany("insert into audit.load_columns values (?, ?, ?, ?, ?, ?)", rows)
 
 
+def _check_codes(con: duckdb.DuckDBPyConnection, form: FormSpec, by_field: dict[str, str]) -> None:
+    """The GB 32100 check of the file's credit codes, in numpy over their Arrow buffers (the SQL
+    macro costs three times as much, about half of all typing); failures go to BAD_CODES."""
+    con.execute(f"create or replace temp table {BAD_CODES} (field varchar, _source_row integer)")
+    for field in form.fields.values():
+        if field.type != "id" or field.name not in by_field:
+            continue
+        codes = con.sql(f"select _source_row, upper(trim({by_field[field.name]})) as code "
+                        f"from {INCOMING}").to_arrow_table().combine_chunks()
+        if not codes.num_rows:
+            continue
+        rows = codes.column("_source_row").chunk(0)      # int32, never null: read from its buffer
+        rows = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset:rows.offset + len(rows)]
+        bad = rows[~valid_code_array(codes.column("code"))]
+        if len(bad):
+            con.execute(f"insert into {BAD_CODES} select ?, unnest(?::integer[])", [field.name, bad.tolist()])
+
+
 def _type_rows(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: HeaderMatch) -> None:
     """The file's rows typed once, into the temp table the checks and staging read."""
     form = match.form
     by_field = {field: f"c{pos}" for pos, field in match.columns.items()}
+    _check_codes(con, form, by_field)
     received = ", ".join(f"{by_field.get(f, 'null::varchar')} as {f}" for f in form.fields)
     con.execute(f"create or replace temp table {CHECKED} as "
                 + checked_sql(form, f"select $load_id::bigint as _load_id, $file::varchar as _source_file, "
-                                    f"_source_row, {received} from {INCOMING}"),
+                                    f"_source_row, {received} from {INCOMING}", codes_checked=True),
                 {"load_id": load_id, "file": str(path)})
 
 
@@ -161,6 +182,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
                               "order by source_row limit 20", [load_id]).fetchall()
         con.execute(f"drop table if exists {INCOMING}")
         con.execute(f"drop table if exists {CHECKED}")
+        con.execute(f"drop table if exists {BAD_CODES}")
         con.execute("commit")
     except FileError as err:
         con.execute("rollback")

@@ -34,18 +34,26 @@ _WHAT = {
 
 
 CHECKED = "_checked"     # temp table of one load's rows, typed (staging/<form>_typed.sql reads it)
+BAD_CODES = "_bad_codes"  # temp table (field, _source_row): credit codes of one load that failed
 
 
-def typed_expr(field: FieldSpec) -> str:
-    """SQL turning the field's raw text column into its type (NULL when blank or unreadable)."""
+def typed_expr(field: FieldSpec, codes_checked: bool = False) -> str:
+    """SQL turning the field's raw text column into its type (NULL when blank or unreadable).
+    With `codes_checked`, credit codes were checked before (BAD_CODES lists the failures)."""
+    if field.type == "id" and codes_checked:
+        return (f"case when {field.name} is not null and _source_row not in (select _source_row from "
+                f"{BAD_CODES} where field = {_quote(field.name)}) then upper(trim({field.name})) end")
     return _TYPED[field.type].format(c=field.name)
 
 
-def checked_sql(form: FormSpec, received: str) -> str:
+def checked_sql(form: FormSpec, received: str, codes_checked: bool = False) -> str:
     """Every field of `received` (lineage columns and raw text named by field) typed once. The text
     is kept beside the typed value where a check quotes it (free text is only trimmed: its typed
-    value says all a check needs, and copying long names twice is the costliest part)."""
-    cols = ", ".join(("" if f.type == "text" else f"{f.name}, ") + f"{typed_expr(f)} as t_{f.name}"
+    value says all a check needs, and copying long names twice is the costliest part).
+
+    `codes_checked`: the rows come from one file, whose credit codes were already checked
+    (warehouse.codes.valid_code_array, a third of the SQL macro's cost) into BAD_CODES."""
+    cols = ", ".join(("" if f.type == "text" else f"{f.name}, ") + f"{typed_expr(f, codes_checked)} as t_{f.name}"
                      for f in form.fields.values())
     return f"select _load_id, _source_file, _source_row, {cols} from ({received})"
 

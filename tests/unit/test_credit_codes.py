@@ -38,3 +38,30 @@ def test_python_numpy_and_sql_agree():
 def test_region_code_positions_must_be_digits():
     body = "91" + "33078A" + "4MA2WNRTCR"
     assert not is_valid(body[:17] + check_char(body[:17]))
+
+
+def test_a_load_rejects_exactly_the_invalid_codes(tmp_path):
+    """Loads check codes in numpy (warehouse.ingest._check_codes); re-typing from raw uses the SQL
+    macro. Both keep the same rows, and every failure is named with the text as received."""
+    from warehouse.db import connect, init_schema
+    from warehouse.ingest import load_file
+    from warehouse.staging import ensure_staging
+    from warehouse.spec import load_contract
+
+    codes = [c for c in dict.fromkeys(sample(400)) if c and "," not in c]
+    path = tmp_path / "b204.csv"
+    path.write_text("credit_code,report_period,gross_output_ytd,sales_output_ytd\n"
+                    + "".join(f"{c},2024-06,10,9\n" for c in codes), encoding="utf-8")
+    con = connect(tmp_path / "w.duckdb")
+    init_schema(con)
+    result = load_file(con, path)
+    rejected = dict(con.execute("select source_row, reason from audit.rejected_rows").fetchall())
+    bad_rows = {row for row, code in enumerate(codes, start=2) if not is_valid(code)}
+    assert result.status == "loaded" and 1000 < len(bad_rows) < len(codes) - 1000
+    # a duplicate (same code after trimming and upper-casing) is rejected too, so compare code failures
+    assert {row for row, reason in rejected.items() if "enterprise_id: not a valid" in reason} == bad_rows
+    assert all(f"(got '{codes[row - 2]}')" in rejected[row] for row in bad_rows if codes[row - 2].strip())
+    typed = con.execute("select _source_row, enterprise_id from staging.b204_1_typed order by 1").fetchall()
+    con.execute("delete from meta.staging_typing")           # force re-typing from raw with the macro
+    ensure_staging(con, load_contract())
+    assert con.execute("select _source_row, enterprise_id from staging.b204_1_typed order by 1").fetchall() == typed
