@@ -82,15 +82,14 @@ SETUP = [
     left join bench_code as c
         on u.industrial and c.n = cast(floor(u.pick_code * (select count(*) from bench_code)) as bigint)""",
     """insert into core.register_year by name
-    select enterprise_id, year, '永康市' || enterprise_id || '有限公司' as enterprise_name, unit_type, above_scale,
+    select enterprise_id, year, unit_type, above_scale,
         industry_code, local_industry,
         coalesce(try_cast(left(industry_code, 2) as integer) between 13 and 43, false) as is_manufacturing,
         industrial and sei_flag as sei_flag,
         case when industrial and sei_flag then ['高端装备', '新材料', '新能源'][1 + i % 3] end as sei_area,
         case when industrial then round(3 + 100 * bench_u(i, 9), 1) end as land_area_mu,
-        sub_area, '联系人' as contact_person, '0579-8' || lpad(cast(i % 10000000 as varchar), 7, '0') as contact_phone,
-        above_scale and not (year = 2024 and above_2023) and year = 2024 as entered_scope,
-        year - 2020 as _load_id
+        sub_area, above_scale and not (year = 2024 and above_2023) and year = 2024 as entered_scope,
+        year - 2020 as _load_id, cast(i + 2 as integer) as _source_row
     from bench_register""",
     # monthly flows 2022..2024 (2022 only feeds the prior-year bases of 2023), YTD by window
     """create or replace temp table bench_flow as

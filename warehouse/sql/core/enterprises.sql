@@ -1,5 +1,6 @@
 -- Purpose: every unit the register has ever listed, with its latest attributes and the years
--- it was in scope. Grain: one row per enterprise_id. Upstream: core.register_year.
+-- it was in scope. Grain: one row per enterprise_id. Upstream: core.register_year, and
+-- staging.register_typed for the name and contacts of the same revision.
 with latest as (
     select *
     from core.register_year
@@ -17,7 +18,7 @@ scope_years as (
 final as (
     select
         l.enterprise_id,
-        l.enterprise_name,
+        r.enterprise_name,
         l.unit_type,
         l.industry_code,
         l.local_industry,
@@ -26,12 +27,14 @@ final as (
         l.sei_area,
         l.land_area_mu,
         l.sub_area,
-        l.contact_person,
-        l.contact_phone,
+        r.contact_person,
+        r.contact_phone,
         l.year as latest_register_year,
         coalesce(s.years_in_scope, []) as years_in_scope
     from latest as l
     left join scope_years as s using (enterprise_id)
+    left join staging.register_typed as r
+        on r._load_id = l._load_id and r._source_row = l._source_row
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- Purpose: the register by year: who is above scale (规上/限上) in which year, with the local
--- industry resolved from the zone's mapping, and entry into scope marked.
+-- industry resolved from the zone's mapping, and entry into scope marked. Names and contacts are
+-- not copied here: core.enterprises reads them from the same revision (_load_id, _source_row).
 -- Grain: one row per enterprise_id x year. Upstream: staging.register, meta.local_industries,
 -- meta.industry_codes.
 with register as not materialized (
@@ -22,7 +23,6 @@ final as (
     select
         m.enterprise_id,
         m.year,
-        m.enterprise_name,
         m.unit_type,
         coalesce(m.above_scale, false) as above_scale,
         m.industry_code,
@@ -32,10 +32,9 @@ final as (
         m.sei_area,
         m.land_area_mu,
         coalesce(m.sub_area, '未分片区') as sub_area,
-        m.contact_person,
-        m.contact_phone,
         coalesce(m.above_scale, false) and not coalesce(prior.above_scale, false) as entered_scope,
-        m._load_id
+        m._load_id,
+        m._source_row
     from mapped as m
     left join register as prior
         on prior.enterprise_id = m.enterprise_id and prior.year = m.year - 1
