@@ -116,12 +116,14 @@ def _record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, m
     form = match.form
     present = set(match.columns.values())
     fields_json = ", ".join(f"'{field}': r.c{pos}" for pos, field in match.columns.items())
+    texts = ", ".join(f"c{pos} as {field}" for pos, field in match.columns.items())
     con.execute(
         f"insert into audit.rejected_rows "
         f"select $load_id, $file, p._source_row, $form, "
         f"list_distinct([split_part(x, ':', 1) for x in p.problems]), array_to_string(p.problems, '; '), "
         f"to_json({{{fields_json}}}) "
-        f"from ({problems_sql(form, present)}) p join {INCOMING} r using (_source_row)",
+        f"from ({problems_sql(form, present, f'select _source_row, {texts} from {INCOMING}')}) p "
+        f"join {INCOMING} r using (_source_row)",
         {"load_id": load_id, "file": str(path), "form": form.code})
     rejected = con.execute("select count(*) from audit.rejected_rows where load_id = ?", [load_id]).fetchone()[0]
     warned = 0

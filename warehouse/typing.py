@@ -1,9 +1,11 @@
 """Typing a received file once, and its row-level checks, generated from the input contract.
 
-`checked_sql` types every field of the received rows once (text in `<field>`, typed value in
-`t_<field>`); the load keeps that as the temp table `_checked`, from which the checks read and
-staging takes its values. Each check yields NULL (fine) or a message naming the field; a row with
-any message is rejected. Identifiers come only from the contract, values are never spliced in.
+`checked_sql` types every field of the received rows once (typed value in `t_<field>`) and marks
+the rows a check could fail (`_suspect`, cheap conditions on the text and the typed value); the
+load keeps that as the temp table `_checked`, from which the checks read and staging takes its
+values. Each check yields NULL (fine) or a message naming the field and quoting the text as
+received; a row with any message is rejected. Identifiers come only from the contract, values are
+never spliced in.
 """
 from __future__ import annotations
 
@@ -47,15 +49,21 @@ def typed_expr(field: FieldSpec, codes_checked: bool = False) -> str:
 
 
 def checked_sql(form: FormSpec, received: str, codes_checked: bool = False) -> str:
-    """Every field of `received` (lineage columns and raw text named by field) typed once. The text
-    is kept beside the typed value where a check quotes it (free text is only trimmed: its typed
-    value says all a check needs, and copying long names twice is the costliest part).
+    """Every field of `received` (lineage columns and raw text named by field) typed once, and
+    `_suspect`: true where a row check could fail (a field missing from the file reads as NULL
+    text, which no check minds). The text is not kept: checks quote it from the received rows,
+    for the few suspect rows only.
 
     `codes_checked`: the rows come from one file, whose credit codes were already checked
     (warehouse.codes.valid_code_array, a third of the SQL macro's cost) into BAD_CODES."""
-    cols = ", ".join(("" if f.type == "text" else f"{f.name}, ") + f"{typed_expr(f, codes_checked)} as t_{f.name}"
-                     for f in form.fields.values())
-    return f"select _load_id, _source_file, _source_row, {cols} from ({received})"
+    fields = list(form.fields.values())
+    typed = ", ".join(f"{typed_expr(f, codes_checked)} as t_{f.name}" for f in fields)
+    texts = ", ".join(f.name for f in fields if _suspect_reads_text(f))
+    suspect = " or ".join(cond for f in fields for cond in _suspect(f)) or "false"
+    return (f"select _load_id, _source_file, _source_row, {', '.join(f't_{f.name}' for f in fields)}, "
+            f"coalesce({suspect}, false) as _suspect "
+            f"from (select _load_id, _source_file, _source_row, {texts + ', ' if texts else ''}{typed} "
+            f"from ({received}))")
 
 
 def _quote(text: str) -> str:
@@ -82,13 +90,19 @@ def _checks(field: FieldSpec) -> list[tuple[str, str]]:
     return out
 
 
+def _suspect_reads_text(field: FieldSpec) -> bool:
+    """Whether _suspect needs the field's text: an optional field that can be unreadable."""
+    return not field.required and field.type in _WHAT
+
+
 def _suspect(field: FieldSpec) -> list[str]:
-    """Cheap conditions true whenever a check of the field could fire (no string work per row)."""
+    """Cheap conditions true whenever a check of the field could fire (no string work per row);
+    NULL counts as false."""
     c, typed = field.name, f"t_{field.name}"
     out = []
     if field.required:
         out.append(f"{typed} is null")
-    elif field.type in _WHAT:
+    elif _suspect_reads_text(field):
         out.append(f"({typed} is null and {c} is not null)")
     if field.non_negative:
         out.append(f"{typed} < 0")
@@ -97,10 +111,11 @@ def _suspect(field: FieldSpec) -> list[str]:
     return out
 
 
-def problems_sql(form: FormSpec, present: set[str]) -> str:
+def problems_sql(form: FormSpec, present: set[str], received: str) -> str:
     """A select over the typed rows of one load (`_checked`) giving (_source_row, problems[]) for
-    each bad row. Cheap conditions pick the suspect rows; only those get their list of messages
-    (kept when not empty). A later row repeating a key of this file is a duplicate."""
+    each bad row. The rows marked `_suspect`, and later rows repeating a key of this file
+    (duplicates), get their list of messages (kept when not empty), quoting the text as received:
+    `received` selects `_source_row` and each field's text, named by field."""
     fields = [f for f in form.fields.values() if f.name in present or f.required]
     key_cols = [k for k in form.key if k in present]
     key_known = " and ".join(f"t_{k} is not null" for k in key_cols) or "true"
@@ -108,13 +123,14 @@ def problems_sql(form: FormSpec, present: set[str]) -> str:
     checks = [chk for f in fields for chk in _checks(f)] + [(
         "_source_row > first_row",
         f"'duplicate: same {'/'.join(key_cols)} as row ' || first_row || ' of this file'")]
-    suspect = " or ".join([cond for f in fields for cond in _suspect(f)] + ["_source_row > first_row"])
     items = ", ".join(f"case when {cond} then {msg} end" for cond, msg in checks)
     return (f"with typed as (select * from {CHECKED}), "
             f"dups as (select {', '.join(f't_{k} as key_{k}' for k in key_cols)}, min(_source_row) as first_row "
             f"from typed where {key_known} group by all having count(*) > 1), "
-            f"suspect as (select t.*, d.first_row from typed as t left join dups as d on {key_join} "
-            f"where {suspect}), "
+            f"flagged as (select t._source_row, d.first_row from typed as t left join dups as d on {key_join} "
+            f"where t._suspect or t._source_row > d.first_row), "
+            f"suspect as (select * from flagged join typed using (_source_row) "
+            f"join ({received}) as r using (_source_row)), "
             f"listed as (select _source_row, list_filter([{items}], lambda x: x is not null) as problems "
             f"from suspect) "
             f"select _source_row, problems from listed where len(problems) > 0")
