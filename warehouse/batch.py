@@ -51,10 +51,8 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.is_file() else 0
 
 
-def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], workers: int) -> list[tuple[Path, str, int]]:
+def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], digests: Iterable[str]) -> list[tuple[Path, str, int]]:
     """(file, sha256, reserved load id) in file order: later files get later ids (later revisions)."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:     # hashlib releases the GIL
-        digests = list(pool.map(lambda f: sha256_of(f) if f.is_file() else "", files))
     first = con.execute("select nextval('audit.load_seq') from range(?)", [len(files)]).fetchall()
     return [(f, d, row[0]) for f, d, row in zip(files, digests, first)]
 
@@ -68,9 +66,12 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
     an earlier file of the batch waits until the rest are in, so it is recognised and skipped."""
     batch = BatchResult()
     contract = load_contract()
+    files = expand(paths)
     with session(db_path) as con:
-        init_schema(con, contract)
-        plan = _plan(con, expand(paths), workers)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # hashlib releases the GIL:
+            digests = pool.map(lambda f: sha256_of(f) if f.is_file() else "", files)   # hash meanwhile
+            init_schema(con, contract)
+            plan = _plan(con, files, digests)
         seen: set[str] = set()
         first_pass = [p for p in plan if not (p[1] and (p[1] in seen or seen.add(p[1])))]
         repeats = [p for p in plan if p not in first_pass]

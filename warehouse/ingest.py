@@ -18,7 +18,7 @@ from warehouse.codes import valid_code_array
 from warehouse.readers import FileError, ReadResult, read_file
 from warehouse.spec import Contract, FormSpec, HeaderMatch, detect_form, load_contract
 from warehouse.staging import type_load
-from warehouse.typing import BAD_CODES, CHECKED, checked_sql, january_sql, problems_sql
+from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes, january_sql, problems_sql
 
 INCOMING = "_incoming"
 
@@ -85,7 +85,7 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match:
 def _check_codes(con: duckdb.DuckDBPyConnection, form: FormSpec, by_field: dict[str, str]) -> None:
     """The GB 32100 check of the file's credit codes, in numpy over their Arrow buffers (the SQL
     macro costs three times as much, about half of all typing); failures go to BAD_CODES."""
-    con.execute(f"create or replace temp table {BAD_CODES} (field varchar, _source_row integer)")
+    create_bad_codes(con)
     for field in form.fields.values():
         if field.type != "id" or field.name not in by_field:
             continue
@@ -108,7 +108,7 @@ def _type_rows(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: 
     received = ", ".join(f"{by_field.get(f, 'null::varchar')} as {f}" for f in form.fields)
     con.execute(f"create or replace temp table {CHECKED} as "
                 + checked_sql(form, f"select $load_id::bigint as _load_id, $file::varchar as _source_file, "
-                                    f"_source_row, {received} from {INCOMING}", codes_checked=True),
+                                    f"_source_row, {received} from {INCOMING}"),
                 {"load_id": load_id, "file": str(path)})
 
 

@@ -14,7 +14,7 @@ import duckdb
 
 from warehouse.db import read_sql
 from warehouse.spec import Contract, FormSpec
-from warehouse.typing import CHECKED, checked_sql
+from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes
 
 _LAST = 2**62      # "every load" as the upper bound of a load-id range
 
@@ -47,12 +47,14 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
             continue
         every = {"first_load": 0, "last_load": _LAST}
         fields = ", ".join(form.fields)
+        create_bad_codes(con)       # none: a row whose code failed at its load is left out anyway
         con.execute(f"create or replace temp table {CHECKED} as "
                     + checked_sql(form, f"select _load_id, _source_file, _source_row, {fields} from raw.{table} "
                                         "where _load_id between $first_load and $last_load"), every)
         con.execute(f"create or replace table staging.{table}_typed as "
                     f"{read_sql(f'staging/{table}_typed.sql')}", every)
         con.execute(f"drop table {CHECKED}")
+        con.execute(f"drop table {BAD_CODES}")
         replace_view(con, f"staging.{table}", read_sql(f"staging/{table}.sql"))
         con.execute("insert or replace into meta.staging_typing values (?, ?, now()::timestamp)",
                     [table, fingerprint])

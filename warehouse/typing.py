@@ -12,7 +12,10 @@ from __future__ import annotations
 from warehouse.spec import FieldSpec, FormSpec
 
 _TYPED = {
-    "id": "case when zs_credit_code_ok({c}) then upper(trim({c})) end",
+    # credit codes are checked in numpy before typing (warehouse.ingest._check_codes): the ones
+    # that failed are listed in BAD_CODES
+    "id": "case when {c} is not null and _source_row not in (select _source_row from {bad} "
+          "where field = {name}) then upper(trim({c})) end",
     "period": "zs_period({c})",
     "text": "nullif(trim({c}), '')",
     "money": "zs_num({c})",
@@ -39,31 +42,33 @@ CHECKED = "_checked"     # temp table of one load's rows, typed (staging/<form>_
 BAD_CODES = "_bad_codes"  # temp table (field, _source_row): credit codes of one load that failed
 
 
-def typed_expr(field: FieldSpec, codes_checked: bool = False) -> str:
-    """SQL turning the field's raw text column into its type (NULL when blank or unreadable).
-    With `codes_checked`, credit codes were checked before (BAD_CODES lists the failures)."""
-    if field.type == "id" and codes_checked:
-        return (f"case when {field.name} is not null and _source_row not in (select _source_row from "
-                f"{BAD_CODES} where field = {_quote(field.name)}) then upper(trim({field.name})) end")
-    return _TYPED[field.type].format(c=field.name)
+def typed_expr(field: FieldSpec) -> str:
+    """SQL turning the field's raw text column into its type (NULL when blank or unreadable)."""
+    return _TYPED[field.type].format(c=field.name, bad=BAD_CODES, name=_quote(field.name))
 
 
-def checked_sql(form: FormSpec, received: str, codes_checked: bool = False) -> str:
+def checked_sql(form: FormSpec, received: str) -> str:
     """Every field of `received` (lineage columns and raw text named by field) typed once, and
     `_suspect`: true where a row check could fail (a field missing from the file reads as NULL
     text, which no check minds). The text is not kept: checks quote it from the received rows,
     for the few suspect rows only.
 
-    `codes_checked`: the rows come from one file, whose credit codes were already checked
-    (warehouse.codes.valid_code_array, a third of the SQL macro's cost) into BAD_CODES."""
+    Credit codes are not checked here: a load checks them first, in numpy (a third of the cost of
+    SQL), and lists failures in BAD_CODES. Re-typing raw passes an empty BAD_CODES: a code that
+    failed at its load has its row in audit.rejected_rows, which staging leaves out."""
     fields = list(form.fields.values())
-    typed = ", ".join(f"{typed_expr(f, codes_checked)} as t_{f.name}" for f in fields)
+    typed = ", ".join(f"{typed_expr(f)} as t_{f.name}" for f in fields)
     texts = ", ".join(f.name for f in fields if _suspect_reads_text(f))
     suspect = " or ".join(cond for f in fields for cond in _suspect(f)) or "false"
     return (f"select _load_id, _source_file, _source_row, {', '.join(f't_{f.name}' for f in fields)}, "
             f"coalesce({suspect}, false) as _suspect "
             f"from (select _load_id, _source_file, _source_row, {texts + ', ' if texts else ''}{typed} "
             f"from ({received}))")
+
+
+def create_bad_codes(con) -> None:
+    """An empty BAD_CODES temp table on the connection."""
+    con.execute(f"create or replace temp table {BAD_CODES} (field varchar, _source_row integer)")
 
 
 def _quote(text: str) -> str:

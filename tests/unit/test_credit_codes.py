@@ -41,8 +41,9 @@ def test_region_code_positions_must_be_digits():
 
 
 def test_a_load_rejects_exactly_the_invalid_codes(tmp_path):
-    """Loads check codes in numpy (warehouse.ingest._check_codes); re-typing from raw uses the SQL
-    macro. Both keep the same rows, and every failure is named with the text as received."""
+    """Loads check codes in numpy (warehouse.ingest._check_codes) and name every failure with the
+    text as received; re-typing staging from raw (no check: rejected rows stay out) keeps the same
+    rows and codes."""
     from warehouse.db import connect, init_schema
     from warehouse.ingest import load_file
     from warehouse.staging import ensure_staging
@@ -62,6 +63,6 @@ def test_a_load_rejects_exactly_the_invalid_codes(tmp_path):
     assert {row for row, reason in rejected.items() if "enterprise_id: not a valid" in reason} == bad_rows
     assert all(f"(got '{codes[row - 2]}')" in rejected[row] for row in bad_rows if codes[row - 2].strip())
     typed = con.execute("select _source_row, enterprise_id from staging.b204_1_typed order by 1").fetchall()
-    con.execute("delete from meta.staging_typing")           # force re-typing from raw with the macro
+    con.execute("delete from meta.staging_typing")           # force re-typing from raw
     ensure_staging(con, load_contract())
     assert con.execute("select _source_row, enterprise_id from staging.b204_1_typed order by 1").fetchall() == typed
