@@ -17,7 +17,7 @@ _TYPED = {
     "id": "case when {c} is not null and _source_row not in (select _source_row from {bad} "
           "where field = {name}) then upper(trim({c})) end",
     "period": "zs_period({c})",
-    "text": "nullif(trim({c}), '')",
+    "text": "zs_text({c})",
     "money": "zs_num({c})",
     "number": "zs_num({c})",
     "int": "zs_int({c})",

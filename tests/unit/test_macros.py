@@ -1,0 +1,58 @@
+"""The typing macros (warehouse/sql/init/macros.sql) on the spellings filings use; their fast
+paths (plain casts, 是/否 compared as they are, no copy for untrimmed text) change no answer."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from warehouse.db import read_sql
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = duckdb.connect()
+    con.execute(read_sql("init/macros.sql"))
+    yield con
+    con.close()
+
+
+def one(con, sql: str, value):
+    return con.execute(f"select {sql}", [value]).fetchone()[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("永康市飞锋工贸有限公司", "永康市飞锋工贸有限公司"), ("  门业 ", "门业"), (" ", None), ("", None),
+    (None, None), ("\t杯壶\t", "\t杯壶\t"),          # like trim(): spaces only
+    ("a  b", "a  b"), (" 0579-8123 4567", "0579-8123 4567"),
+])
+def test_zs_text_trims_spaces_and_blanks_to_null(con, text, expected):
+    assert one(con, "zs_text(?::varchar)", text) == expected
+    assert one(con, "zs_text(?::varchar)", text) == one(con, "nullif(trim(?::varchar), '')", text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("是", True), ("否", False), (" 是 ", True), ("Y", True), ("yes", True), ("TRUE", True), ("1", True),
+    ("√", True), ("有", True), ("N", False), ("no", False), ("0", False), ("×", False), ("无", False),
+    ("", False), ("也许", None), (None, None),
+])
+def test_zs_bool_reads_yes_and_no(con, text, expected):
+    assert one(con, "zs_bool(?::varchar)", text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1234.5", 1234.5), ("1,234.5", 1234.5), ("1，234", 1234.0), ("－12", -12.0), (" 7 ", 7.0),
+    ("abc", None), ("", None), (None, None),
+])
+def test_zs_num_reads_numbers_as_people_write_them(con, text, expected):
+    assert one(con, "zs_num(?::varchar)", text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-06", dt.date(2024, 6, 1)), ("202406", dt.date(2024, 6, 1)), ("2024年6月", dt.date(2024, 6, 1)),
+    ("2024年1-2月", dt.date(2024, 2, 1)), ("2024/6", dt.date(2024, 6, 1)), ("2024-06-30", dt.date(2024, 6, 1)),
+    ("20240630", dt.date(2024, 6, 1)), ("2024-13", None), ("六月", None),
+])
+def test_zs_period_reads_the_accepted_spellings(con, text, expected):
+    assert one(con, "zs_period(?::varchar)", text) == expected
