@@ -11,7 +11,7 @@ from warehouse.spec import Contract, FormSpec, load_contract
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _CONFIG = {"autoinstall_known_extensions": False}
-RAW_TEXT_COMPRESSION = " using compression zstd"
+RAW_TEXT_COMPRESSION = " using compression uncompressed"
 
 
 class WarehouseBusy(RuntimeError):
@@ -87,8 +87,10 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
                                          "where table_schema = 'raw'").fetchall():
             existing.setdefault(table, set()).add(column)
         for form in contract.forms.values():
-            # received text is written once and read rarely: zstd writes it ~1.5x faster than the
-            # default dictionary/FSST, for files about 1.5x larger (benchmarks/README.md)
+            # received text is written once, by the load, and read rarely (re-typing, audits): stored
+            # as it is, a 194k-row file's raw rows take 0.20 CPU-s to write against 0.30-0.34 with
+            # zstd or DuckDB's default dictionary/FSST, for a warehouse file ~1.35x larger than with
+            # zstd (benchmarks/README.md). Tables made by earlier versions keep their compression.
             cols = ", ".join(f"{name} {sqltype}{RAW_TEXT_COMPRESSION if name in form.fields else ''}"
                              for name, sqltype in raw_columns(form))
             con.execute(f"create table if not exists raw.{form.table} ({cols})")
