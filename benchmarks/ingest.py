@@ -309,13 +309,11 @@ def run_ingest(db: str, folder: str, queue) -> None:
     rss_before, _ = _rss_kib()
     cpu = _cpu()
     marks: list[tuple[str, str, float, int, int]] = []
-    started = last = time.perf_counter()
+    started = time.perf_counter()
 
-    def on_file(result) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        marks.append((result.path.name, result.status, now - last, result.rows_loaded, result.rows_rejected))
-        last = now
+    def on_file(result) -> None:         # files load side by side: note when each one finished
+        marks.append((result.path.name, result.status, time.perf_counter() - started, result.rows_loaded,
+                      result.rows_rejected))
 
     batch = ingest_paths(Path(db), [Path(folder)], on_file=on_file)
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
@@ -407,7 +405,7 @@ def main() -> int:
                 print("FAILED files:", i["failed"])
             print(f"run {rep + 1}: ingest {i['wall']:.2f} s wall, {i['cpu']:.2f} s CPU (build {i['build']:.2f} s, "
                   f"peak RSS {mib(i['peak_kib'])}); read_csv {b['wall']:.2f} s wall, {b['cpu']:.2f} s CPU "
-                  f"({b['rows']:,} rows, peak RSS {mib(b['peak_kib'])})")
+                  f"({b['rows']:,} rows, peak RSS {mib(b['peak_kib'])}); ratio {i['wall'] / b['wall']:.2f} x")
 
         med_i = statistics.median(r["wall"] for r in ingests)
         med_b = statistics.median(r["wall"] for r in bases)
@@ -415,8 +413,13 @@ def main() -> int:
         print(f"\n{'measure (median of ' + str(args.repeat) + ')':<44}{'value':>14}  target")
         print(f"{'zonestat ingest_paths, wall':<44}{med_i:>12.2f} s")
         print(f"{'DuckDB read_csv baseline, wall':<44}{med_b:>12.2f} s")
-        verdict = "ok" if med_i <= 3 * med_b else "MISSED"
-        print(f"{'ratio ingest / read_csv':<44}{med_i / med_b:>12.1f} x  <= 3x  {verdict}")
+        # the machine's speed drifts: each run's pair (ingest, then read_csv right after) shares its
+        # moment, so the median of the runs' ratios is shown beside the ratio of the medians; the
+        # target counts as met only when both are within it
+        paired = statistics.median(i["wall"] / b["wall"] for i, b in zip(ingests, bases))
+        verdict = "ok" if med_i <= 3 * med_b and paired <= 3 else "MISSED"
+        print(f"{'ratio ingest / read_csv (of the medians)':<44}{med_i / med_b:>12.2f} x  <= 3x  {verdict}")
+        print(f"{'ratio ingest / read_csv (median of runs)':<44}{paired:>12.2f} x")
         cpu_i, cpu_b = (statistics.median(r["cpu"] for r in rs) for rs in (ingests, bases))
         print(f"{'CPU seconds: ingest / read_csv':<44}{cpu_i:>7.1f} / {cpu_b:.1f}  (ratio {cpu_i / cpu_b:.1f} x)")
         verdict = "MISSED" if peak >= 2 * 2**20 else "ok" if total_rows >= 1_000_000 else \
@@ -428,11 +431,12 @@ def main() -> int:
         print(f"{'baseline peak RSS (max of runs)':<44}{mib(max(r['peak_kib'] for r in bases)):>14}")
         print(f"{'database file: warehouse / baseline':<44}{mib(ingests[0]['size'] / 1024):>14} / "
               f"{mib(bases[0]['size'] / 1024)}  (the warehouse holds raw text, typed staging and core)")
-        print("\nbreakdown of the median ingest run (seconds):")
+        print("\nthe median ingest run (seconds from its start; two files load at a time):")
         mid = sorted(ingests, key=lambda r: r["wall"])[len(ingests) // 2]
         for name, status, secs, loaded, rejected in mid["files"]:
-            print(f"  load_file {name:<26}{secs:>8.2f}  {status}, {loaded:,} loaded, {rejected:,} rejected")
-        print(f"  {'build (staging + core)':<36}{mid['build']:>8.2f}")
+            print(f"  {name:<26} done at {secs:>5.2f}  {status}, {loaded:,} loaded, {rejected:,} rejected")
+        print(f"  {'build of core (after the loads)':<34}{mid['build']:>6.2f} s, then DuckDB's checkpoint at close; "
+              f"total {mid['wall']:.2f}")
         print("baseline: read_csv(path) with sniffing; GB18030 files read from a UTF-8 copy made before timing"
               + ("; the 206-1 XLSX from a CSV copy" if args.projects_format == "xlsx" else ""))
         print(f"load average at the end {os.getloadavg()[0]:.1f} (2 cores: above 2 means other work shared the machine)")
