@@ -14,8 +14,8 @@ from warehouse.spec import FieldSpec, FormSpec
 _TYPED = {
     # credit codes are checked in numpy before typing (warehouse.ingest._check_codes): the ones
     # that failed are listed in BAD_CODES
-    "id": "case when {c} is not null and _source_row not in (select _source_row from {bad} "
-          "where field = {name}) then upper(trim({c})) end",
+    "id": "case when _source_row not in (select _source_row from {bad} where field = {name}) "
+          "then nullif(upper(trim({c})), '') end",
     "period": "zs_period({c})",
     "text": "zs_text({c})",
     "money": "zs_num({c})",

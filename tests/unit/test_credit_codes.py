@@ -66,3 +66,27 @@ def test_a_load_rejects_exactly_the_invalid_codes(tmp_path):
     con.execute("delete from meta.staging_typing")           # force re-typing from raw
     ensure_staging(con, load_contract())
     assert con.execute("select _source_row, enterprise_id from staging.b204_1_typed order by 1").fetchall() == typed
+
+
+def test_a_blank_optional_code_is_null_after_load_and_after_retyping(tmp_path):
+    """206-1's investor code is optional: blank stays NULL, whichever path typed the row."""
+    from warehouse.db import connect, init_schema
+    from warehouse.ingest import load_file
+    from warehouse.spec import load_contract
+    from warehouse.staging import ensure_staging
+
+    code = sample(1)[5]
+    path = tmp_path / "f206.csv"
+    path.write_text("项目代码,报告期,项目名称,项目法人统一社会信用代码,行业代码,计划总投资(万元),"
+                    "本年完成投资(万元),开工日期,是否制造业\n"
+                    f"P1,2024-06,甲,{code},3311,100,10,2023-01-01,是\n"
+                    "P2,2024-06,乙,\"  \",3311,100,10,2023-01-01,是\n"
+                    "P3,2024-06,丙,,3311,100,10,2023-01-01,是\n", encoding="utf-8")
+    con = connect(tmp_path / "w.duckdb")
+    init_schema(con)
+    assert load_file(con, path).rows_rejected == 0
+    query = "select project_id, enterprise_id from staging.f206_1_typed order by 1"
+    assert con.execute(query).fetchall() == [("P1", code), ("P2", None), ("P3", None)]
+    con.execute("delete from meta.staging_typing")
+    ensure_staging(con, load_contract())
+    assert con.execute(query).fetchall() == [("P1", code), ("P2", None), ("P3", None)]
