@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing as mp
 import os
 import platform
 import shutil
@@ -31,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.indicators import FIRMS_PER_PROJECT, SETUP, TRADE_PER_FIRM, _cpu  # noqa: E402
-from benchmarks.ingest import _rss_kib  # noqa: E402
+from benchmarks.ingest import _rss_kib, in_child  # noqa: E402
 from warehouse.build import load_industry_map  # noqa: E402
 from warehouse.db import connect, init_schema  # noqa: E402
 
@@ -109,18 +108,6 @@ def run_build(db: str, queue) -> None:
         counts = {t: ro.execute(f"select count(*) from core.{t}").fetchone()[0] for t in TABLES}
     queue.put({"build": seconds, "close": done - closing, "wall": done - started, "cpu": _cpu() - cpu,
                "peak_kib": _rss_kib()[1], "rss_before_kib": rss_before, "core": counts})
-
-
-def in_child(target, *args) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    if proc.exitcode:
-        raise RuntimeError(f"child {target.__name__} exited with {proc.exitcode}")
-    return result
 
 
 def main() -> int:
