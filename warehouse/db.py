@@ -12,6 +12,8 @@ from warehouse.spec import Contract, FormSpec, load_contract
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _CONFIG = {"autoinstall_known_extensions": False}
 RAW_TEXT_COMPRESSION = " using compression uncompressed"
+# typing macros (staging's fingerprint includes them) and the core layer's month derivation
+MACRO_FILES = ("init/macros.sql", "init/core_macros.sql")
 
 
 class WarehouseBusy(RuntimeError):
@@ -30,10 +32,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
             raise WarehouseBusy(f"the warehouse {target} is in use by another zonestat process; "
                                 "wait for it to finish and try again") from err
         raise
-    if not read_only:
-        con.execute(read_sql("init/macros.sql"))
-    else:
-        con.execute(read_sql("init/macros.sql").replace("create or replace macro", "create or replace temp macro"))
+    for name in MACRO_FILES:
+        text = read_sql(name)
+        con.execute(text if not read_only else text.replace("create or replace macro", "create or replace temp macro"))
     return con
 
 

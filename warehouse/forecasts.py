@@ -26,35 +26,34 @@ def horizon(as_of: dt.date) -> int:
     return 12 - as_of.month
 
 
-def series_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pa.Table:
-    """Monthly comparable-scope series to forecast (series_id, indicator_id, breakdown, member, period, value)."""
+def series_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, through: dt.date | None = None) -> pa.Table:
+    """Monthly series to forecast (series_id, indicator_id, breakdown, member, period, value) on the
+    scope of the as-of month's growth, up to `through` (default: the as-of month; forecast-check
+    reads the months after it on the same scope)."""
     write_meta(con)
-    return con.sql(read_sql("marts/forecast_series.sql"), params={"as_of": as_of}).to_arrow_table()
+    return con.sql(read_sql("marts/forecast_series.sql"),
+                   params={"as_of": as_of, "through": through or as_of}).to_arrow_table()
 
 
 def series_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, series: pa.Table, targets: Targets) -> pa.Table:
-    """Per series: YTD actual and comparable base (from the indicator mart), the full-year base
-    (YTD base x last year's full-year / same-months ratio of the series), the target, the status."""
+    """Per series: the year-to-date actual on the growth's own units (the indicator mart's
+    comparable_amount), the prior-year bases to the as-of month and to December from year-to-date
+    values (marts/forecast_bases.sql), the target and the status of the figures."""
     con.register("_series", series)
     try:
-        rows = con.execute("""
-            with last_year as (
-                select series_id, any_value(indicator_id) as indicator_id, any_value(breakdown) as breakdown,
-                       any_value(member) as member,
-                       sum(value) filter (where year(period) = year($as_of::date) - 1) as full_py,
-                       sum(value) filter (where year(period) = year($as_of::date) - 1
-                                          and month(period) <= month($as_of::date)) as part_py
-                from _series group by series_id
-            )
-            select l.series_id, l.indicator_id, l.breakdown, l.member, i.measure,
-                   v.current_amount as ytd_actual, v.base_amount as base_ytd,
-                   v.base_amount * l.full_py / nullif(l.part_py, 0) as base_full_year, v.status
-            from last_year as l
+        rows = con.execute(f"""
+            with bases as ({read_sql("marts/forecast_bases.sql")}),
+            series as (select distinct series_id, indicator_id, breakdown, member from _series)
+            select s.series_id, s.indicator_id, s.breakdown, s.member, i.measure,
+                   coalesce(v.comparable_amount, 0) as ytd_actual, coalesce(b.base_ytd, 0) as base_ytd,
+                   b.base_full_year, coalesce(v.status, 'no_data') as status
+            from series as s
             join meta.indicators as i using (indicator_id)
-            join marts.indicator_values as v
-              on v.indicator_id = l.indicator_id and v.breakdown = l.breakdown and v.member = l.member
+            left join bases as b using (indicator_id, breakdown, member)
+            left join marts.indicator_values as v
+              on v.indicator_id = s.indicator_id and v.breakdown = s.breakdown and v.member = s.member
              and v.period = $as_of::date and v."window" = 'ytd'
-            order by l.series_id""", {"as_of": as_of}).fetchall()
+            order by s.series_id""", {"as_of": as_of}).fetchall()
     finally:
         con.unregister("_series")
     names = ["series_id", "indicator_id", "breakdown", "member", "measure", "ytd_actual", "base_ytd",

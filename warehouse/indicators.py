@@ -18,7 +18,10 @@ VALUES_DDL = """create table if not exists marts.indicator_values (
     current_amount double, base_amount double, growth_pct double, contribution_pct double,
     pull_pp double, share_of_total_pct double, growth_2y_avg_pct double, n_in_scope bigint,
     n_filed bigint, coverage_pct double, status varchar not null, alert varchar, detail varchar,
+    comparable_amount double, n_without_base bigint, amount_without_base double,
     primary key (indicator_id, period, "window", breakdown, member))"""
+# columns added since the first version: warehouses made before get them on the next evaluation
+ADDED_COLUMNS = {"comparable_amount": "double", "n_without_base": "bigint", "amount_without_base": "double"}
 
 
 class PeriodError(ValueError):
@@ -42,6 +45,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, period: dt.date, min_coverage: floa
     try:
         write_meta(con)
         con.execute(VALUES_DDL)
+        _add_missing_columns(con)
         con.execute("create or replace view marts.briefing as " + read_sql("marts/briefing.sql"))
         con.execute("delete from marts.indicator_values where period = ?", [period])
         con.execute("insert into marts.indicator_values by name " + read_sql("marts/indicator_values.sql"),
@@ -55,3 +59,11 @@ def evaluate(con: duckdb.DuckDBPyConnection, period: dt.date, min_coverage: floa
         raise
     return rows
 
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    have = {r[0] for r in con.execute("select column_name from information_schema.columns where "
+                                      "table_schema = 'marts' and table_name = 'indicator_values'").fetchall()}
+    for name, sqltype in ADDED_COLUMNS.items():
+        if name not in have:
+            con.execute(f"alter table marts.indicator_values add column {name} {sqltype}")

@@ -7,7 +7,7 @@ import duckdb
 
 from warehouse.db import fetch_dicts
 
-STATUS_ZH = {"final": "正式", "provisional": "初步", "no_data": "无数据"}
+STATUS_ZH = {"final": "正式", "provisional": "初步", "no_data": "无数据", "no_base": "无基数"}
 ALERT_ZH = {"alert": "🔴 预警", "normal": "正常", "good": "🟢 良好"}
 
 

@@ -50,14 +50,15 @@ def test_register_year_resolves_industry_and_entry(loaded):
 
 def test_industrial_output_months_prior_year_and_revisions(loaded):
     rows = loaded.execute(
-        "select enterprise_id, strftime(period, '%Y-%m'), months_covered, gross_output_value_ytd, "
-        "gross_output_value_month, gross_output_value_ytd_py, revisions from core.industrial_output "
-        "where year = 2024 order by enterprise_id, period").fetchall()
+        "select enterprise_id, strftime(period, '%Y-%m'), months_covered, month_basis, gross_output_value_ytd, "
+        "gross_output_value_month, gross_output_value_ytd_py, gross_output_value_month_py, revisions "
+        "from core.industrial_output where year = 2024 order by enterprise_id, period").fetchall()
     expected = sorted([
-        (A, "2024-02", 2, 220.0, 220.0, 200.0, 1),   # Jan-Feb is one period; prior from the 2023 filing
-        (A, "2024-03", 1, 365.0, 145.0, 330.0, 2),   # the 万元 resubmission wins: 36.5 万元 = 365 千元
-        (C, "2024-02", 2, 50.0, 50.0, 40.0, 1),      # entrant: prior from the form's 上年同期 column
-        (C, "2024-04", 1, 90.0, None, 70.0, 1),      # no March filing: the April month is unknown
+        (A, "2024-02", 2, "consecutive", 220.0, 220.0, 200.0, 200.0, 1),  # Jan-Feb; prior from the 2023 filing
+        (A, "2024-03", 1, "consecutive", 365.0, 145.0, 330.0, 130.0, 2),  # the 万元 resubmission: 36.5 万元 = 365 千元
+        (C, "2024-02", 2, "consecutive", 50.0, 50.0, 40.0, 40.0, 1),      # entrant: prior from the 上年同期 column
+        # no March filing: April carries March and April (90 - 50), marked, and so does its base
+        (C, "2024-04", 2, "after_gap", 90.0, 40.0, 70.0, 30.0, 1),
     ])
     assert rows == expected
 

@@ -83,7 +83,7 @@ def forecast_check(as_of: str = typer.Option(..., "--as-of", help="The as-of mon
     with session(require_db(settings())) as con:
         from warehouse.forecasts import series_table
 
-        con.register("_actual_series", series_table(con, period.replace(month=12)))
+        con.register("_actual_series", series_table(con, period, through=period.replace(month=12)))
         rows = fetch_dicts(con, read_sql("reports/forecast_check.sql"), {"as_of": period})
     if json_out:
         print(to_json(rows))

@@ -7,7 +7,7 @@ import typer
 
 from zonestat.cli.common import EXIT_USAGE, console, fail, print_table, require_db, settings, to_json
 
-STATUS_ZH = {"final": "正式 final", "provisional": "初步 provisional", "no_data": "无数据 no data"}
+STATUS_ZH = {"final": "正式 final", "provisional": "初步 provisional", "no_data": "无数据 no data", "no_base": "无基数 no base"}
 ALERT_ZH = {"alert": "[red]预警 alert[/]", "normal": "正常 normal", "good": "[green]良好 good[/]", None: ""}
 BREAKDOWN_SQL = """
 select v.member, li.label_zh as member_zh, li.label_en as member_en, v.value, v.growth_pct,
@@ -47,11 +47,12 @@ def print_briefing(rows: list[dict], lang: str = "zh") -> None:
     for r in rows:
         value = "—" if r["value"] is None else f"{r['value']:.{r['decimals']}f}" + \
             (" 个" if r["unit"] == "个" else r["unit"])
-        shown.append({"label": r[label], "value": value, "alert": ALERT_ZH.get(r["alert"], r["alert"]),
+        shown.append({"label": r[label], "value": value, "basis": r["basis_label"] or "",
+                      "alert": ALERT_ZH.get(r["alert"], r["alert"]),
                       "status": STATUS_ZH.get(r["status"], r["status"]),
                       "filed": f"{r['n_filed']:,}/{r['n_in_scope']:,}"})
     title = rows[0]["period_label"] if rows else ""
-    print_table(shown, {"label": "指标 Indicator", "value": "数值 Value", "alert": "预警 Alert",
+    print_table(shown, {"label": "指标 Indicator", "value": "数值 Value", "basis": "口径 Basis", "alert": "预警 Alert",
                         "status": "状态 Status", "filed": "已报/应报 filed"},
                 title=f"{title} 主要指标 Headline indicators")
     for r in rows:
@@ -77,8 +78,8 @@ def indicators(period: str = typer.Option(..., "--period", "-p", help="Month, e.
         raise fail(str(err), EXIT_USAGE) from err
     rows = briefing_rows(period_date)
     if json_out:
-        keys = ("indicator_id", "label_zh", "label_en", "value", "unit", "status", "alert", "detail",
-                "n_in_scope", "n_filed", "coverage_pct")
+        keys = ("indicator_id", "label_zh", "label_en", "value", "unit", "basis", "status", "alert", "detail",
+                "n_in_scope", "n_filed", "n_without_base", "coverage_pct")
         print(to_json({k: r[k] for k in keys} for r in rows))
         return
     print_briefing(rows, lang)

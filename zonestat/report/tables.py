@@ -34,12 +34,15 @@ C = Column
 TABLES = {t.name: t for t in (
     Table("headline", "主要指标", "主要经济指标 Headline indicators", (
         C("label_zh", "指标", "Indicator"), C("label_en", "英文名", "English"), C("value", "数值", "Value", "value"),
-        C("unit", "单位", "Unit"), C("alert_label", "预警", "Alert"), C("status_label", "状态", "Status"),
+        C("unit", "单位", "Unit"), C("basis_label", "口径", "Basis"), C("alert_label", "预警", "Alert"),
+        C("status_label", "状态", "Status"),
         C("warn_below", "触警阈值", "Warn below", "num1"), C("good_above", "优质阈值", "Good above", "num1"),
         C("n_filed", "已报", "Filed", "int"), C("n_in_scope", "应报", "In scope", "int"),
         C("coverage_pct", "报送率%", "Coverage %", "num1"),
         C("current_amount", "本期累计(万元)", "YTD (10k yuan)", "num1"),
-        C("base_amount", "基期(万元)", "Base (10k yuan)", "num1"), C("detail", "说明", "Detail"))),
+        C("comparable_amount", "同口径本期(万元)", "YTD, units with a base (10k yuan)", "num1"),
+        C("base_amount", "基期(万元)", "Base (10k yuan)", "num1"),
+        C("n_without_base", "无基数单位", "Units without a base", "int"), C("detail", "说明", "Detail"))),
     Table("industries", "分行业", "分行业增长与拉动 Growth by local industry", (
         C("label_zh", "行业", "Industry"), C("label_en", "英文名", "English"),
         C("growth_pct", "增速%", "Growth %", "num1"), C("pull_pp", "拉动(百分点)", "Pull (pp)", "num2"),

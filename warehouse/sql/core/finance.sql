@@ -1,5 +1,7 @@
 -- Purpose: B203 finance facts (year to date) with derived monthly values and prior-year bases.
 -- Jan-Feb is one period keyed on February; January filings stay out (January is exempt).
+-- Months from year to date as in core/industrial_output.sql (first filing of the year: the whole
+-- YTD; after a skipped month: the skipped months too; `month_basis` says which).
 -- Grain: one row per enterprise_id x period. Upstream: staging.b203, staging.register_typed.
 with filings as (
     select
@@ -25,37 +27,45 @@ based as (
         on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
 ),
 
-final as (
-    -- this month (本月) and its prior-year base: the difference from the previous month's year to
-    -- date (none when that month was not filed); February's year to date is Jan-Feb itself
+paired as (
+    -- each filing with the unit's latest earlier filing of the same year (none: the first of the year)
     select
-        b.enterprise_id,
-        b.period,
-        b.year,
-        b.month,
-        case when b.month = 2 then 2 else 1 end as months_covered,
-        b.operating_revenue_ytd,
-        b.operating_cost_ytd,
-        b.rd_expense_ytd,
-        b.total_profit_ytd,
-        b.taxes_ytd,
-        b.avg_employees,
-        case when b.month = 2 then b.operating_revenue_ytd
-             else b.operating_revenue_ytd - p.operating_revenue_ytd end as operating_revenue_month,
-        case when b.month = 2 then b.rd_expense_ytd
-             else b.rd_expense_ytd - p.rd_expense_ytd end as rd_expense_month,
-        b.operating_revenue_ytd_py,
-        b.rd_expense_ytd_py,
-        b.total_profit_ytd_py,
-        b.revisions,
-        b._load_id,
-        case when b.month = 2 then b.operating_revenue_ytd_py
-             else b.operating_revenue_ytd_py - p.operating_revenue_ytd_py end as operating_revenue_month_py,
-        case when b.month = 2 then b.rd_expense_ytd_py
-             else b.rd_expense_ytd_py - p.rd_expense_ytd_py end as rd_expense_month_py
+        b.*,
+        p.period as prev_period,
+        p.operating_revenue_ytd as p_revenue_ytd,
+        p.rd_expense_ytd as p_rd_ytd,
+        p.operating_revenue_ytd_py as p_revenue_ytd_py,
+        p.rd_expense_ytd_py as p_rd_ytd_py
     from based as b
-    left join based as p
-        on p.enterprise_id = b.enterprise_id and p.period = cast(b.period - interval 1 month as date)
+    asof left join based as p
+        on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
+),
+
+final as (
+    select
+        enterprise_id,
+        period,
+        year,
+        month,
+        month - coalesce(month(prev_period), 0) as months_covered,
+        zs_month_basis(month, prev_period) as month_basis,
+        prev_period,
+        operating_revenue_ytd,
+        operating_cost_ytd,
+        rd_expense_ytd,
+        total_profit_ytd,
+        taxes_ytd,
+        avg_employees,
+        zs_month_of(operating_revenue_ytd, p_revenue_ytd, prev_period) as operating_revenue_month,
+        zs_month_of(rd_expense_ytd, p_rd_ytd, prev_period) as rd_expense_month,
+        operating_revenue_ytd_py,
+        rd_expense_ytd_py,
+        total_profit_ytd_py,
+        revisions,
+        _load_id,
+        zs_month_of(operating_revenue_ytd_py, p_revenue_ytd_py, prev_period) as operating_revenue_month_py,
+        zs_month_of(rd_expense_ytd_py, p_rd_ytd_py, prev_period) as rd_expense_month_py
+    from paired
 )
 
 select * from final

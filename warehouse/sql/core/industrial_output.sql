@@ -1,6 +1,10 @@
 -- Purpose: B204-1 output facts with monthly values derived from year-to-date and the prior-year
 -- same-period base. Jan-Feb is one period keyed on February (January filings stay out: the
 -- form's January is exempt). A unit missing from every register stays out (validation lists it).
+-- Months from year to date (docs/warehouse.md): 本月 = YTD minus the YTD of the unit's latest
+-- earlier filing of the year (0 when there is none: a unit's first filing of the year carries its
+-- whole YTD); after a skipped month it carries the skipped months too. `months_covered` and
+-- `month_basis` say which (consecutive | first_of_year | after_gap).
 -- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, staging.register_typed.
 with filings as (
     select
@@ -26,39 +30,47 @@ based as (
         on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
 ),
 
-final as (
-    -- this month (本月) and its prior-year base: the difference from the previous month's year to
-    -- date (none when that month was not filed); February's year to date is Jan-Feb itself
+paired as (
+    -- each filing with the unit's latest earlier filing of the same year (none: the first of the year)
     select
-        b.enterprise_id,
-        b.period,
-        b.year,
-        b.month,
-        case when b.month = 2 then 2 else 1 end as months_covered,
-        b.gross_output_value_ytd,
-        b.sales_output_value_ytd,
-        b.export_delivery_value_ytd,
-        b.gross_output_value as gross_output_value_reported,
-        case when b.month = 2 then b.gross_output_value_ytd
-             else b.gross_output_value_ytd - p.gross_output_value_ytd end as gross_output_value_month,
-        case when b.month = 2 then b.sales_output_value_ytd
-             else b.sales_output_value_ytd - p.sales_output_value_ytd end as sales_output_value_month,
-        case when b.month = 2 then b.export_delivery_value_ytd
-             else b.export_delivery_value_ytd - p.export_delivery_value_ytd end as export_delivery_value_month,
-        b.gross_output_value_ytd_py,
-        b.sales_output_value_ytd_py,
-        b.export_delivery_value_ytd_py,
-        b.revisions,
-        b._load_id,
-        case when b.month = 2 then b.gross_output_value_ytd_py
-             else b.gross_output_value_ytd_py - p.gross_output_value_ytd_py end as gross_output_value_month_py,
-        case when b.month = 2 then b.sales_output_value_ytd_py
-             else b.sales_output_value_ytd_py - p.sales_output_value_ytd_py end as sales_output_value_month_py,
-        case when b.month = 2 then b.export_delivery_value_ytd_py
-             else b.export_delivery_value_ytd_py - p.export_delivery_value_ytd_py end as export_delivery_value_month_py
+        b.*,
+        p.period as prev_period,
+        p.gross_output_value_ytd as p_gross_ytd,
+        p.sales_output_value_ytd as p_sales_ytd,
+        p.export_delivery_value_ytd as p_export_ytd,
+        p.gross_output_value_ytd_py as p_gross_ytd_py,
+        p.sales_output_value_ytd_py as p_sales_ytd_py,
+        p.export_delivery_value_ytd_py as p_export_ytd_py
     from based as b
-    left join based as p
-        on p.enterprise_id = b.enterprise_id and p.period = cast(b.period - interval 1 month as date)
+    asof left join based as p
+        on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
+),
+
+final as (
+    select
+        enterprise_id,
+        period,
+        year,
+        month,
+        month - coalesce(month(prev_period), 0) as months_covered,
+        zs_month_basis(month, prev_period) as month_basis,
+        prev_period,
+        gross_output_value_ytd,
+        sales_output_value_ytd,
+        export_delivery_value_ytd,
+        gross_output_value as gross_output_value_reported,
+        zs_month_of(gross_output_value_ytd, p_gross_ytd, prev_period) as gross_output_value_month,
+        zs_month_of(sales_output_value_ytd, p_sales_ytd, prev_period) as sales_output_value_month,
+        zs_month_of(export_delivery_value_ytd, p_export_ytd, prev_period) as export_delivery_value_month,
+        gross_output_value_ytd_py,
+        sales_output_value_ytd_py,
+        export_delivery_value_ytd_py,
+        revisions,
+        _load_id,
+        zs_month_of(gross_output_value_ytd_py, p_gross_ytd_py, prev_period) as gross_output_value_month_py,
+        zs_month_of(sales_output_value_ytd_py, p_sales_ytd_py, prev_period) as sales_output_value_month_py,
+        zs_month_of(export_delivery_value_ytd_py, p_export_ytd_py, prev_period) as export_delivery_value_month_py
+    from paired
 )
 
 select * from final

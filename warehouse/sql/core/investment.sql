@@ -1,7 +1,10 @@
 -- Purpose: 206-1 fixed-asset investment project facts (万元), with derived monthly investment.
 -- A project is manufacturing when its form says so, else when its GB/T 4754 division is 13-43.
--- Jan-Feb is one period keyed on February. Grain: one row per project_id x period.
--- Upstream: staging.f206_1.
+-- Jan-Feb is one period keyed on February. Months from year to date as in
+-- core/industrial_output.sql: a project's first filing of the year carries its whole YTD (a project
+-- entering in March counts from January, nothing is lost from the month or from next year's base);
+-- after a skipped month the next filing carries the skipped months too (`month_basis` says which).
+-- Grain: one row per project_id x period. Upstream: staging.f206_1.
 with filings as (
     select
         f.*,
@@ -23,33 +26,41 @@ based as (
         on py.project_id = s.project_id and py.period = cast(s.period - interval 1 year as date)
 ),
 
-final as (
-    -- this month (本月) and its prior-year base: the difference from the previous month's year to
-    -- date (none when that month was not filed); February's year to date is Jan-Feb itself
+paired as (
+    -- each filing with the project's latest earlier filing of the same year (none: the first)
     select
-        b.project_id,
-        b.period,
-        b.year,
-        b.month,
-        case when b.month = 2 then 2 else 1 end as months_covered,
-        b.project_name,
-        b.enterprise_id,
-        b.industry_code,
-        coalesce(b.is_manufacturing_given,
-                 try_cast(left(b.industry_code, 2) as integer) between 13 and 43, false) as is_manufacturing,
-        b.planned_total_investment,
-        b.start_date,
-        b.completed_investment_ytd,
-        case when b.month = 2 then b.completed_investment_ytd
-             else b.completed_investment_ytd - p.completed_investment_ytd end as completed_investment_month,
-        b.completed_investment_ytd_py,
-        b.revisions,
-        b._load_id,
-        case when b.month = 2 then b.completed_investment_ytd_py
-             else b.completed_investment_ytd_py - p.completed_investment_ytd_py end as completed_investment_month_py
+        b.*,
+        p.period as prev_period,
+        p.completed_investment_ytd as p_ytd,
+        p.completed_investment_ytd_py as p_ytd_py
     from based as b
-    left join based as p
-        on p.project_id = b.project_id and p.period = cast(b.period - interval 1 month as date)
+    asof left join based as p
+        on p.project_id = b.project_id and p.year = b.year and b.period > p.period
+),
+
+final as (
+    select
+        project_id,
+        period,
+        year,
+        month,
+        month - coalesce(month(prev_period), 0) as months_covered,
+        zs_month_basis(month, prev_period) as month_basis,
+        prev_period,
+        project_name,
+        enterprise_id,
+        industry_code,
+        coalesce(is_manufacturing_given,
+                 try_cast(left(industry_code, 2) as integer) between 13 and 43, false) as is_manufacturing,
+        planned_total_investment,
+        start_date,
+        completed_investment_ytd,
+        zs_month_of(completed_investment_ytd, p_ytd, prev_period) as completed_investment_month,
+        completed_investment_ytd_py,
+        revisions,
+        _load_id,
+        zs_month_of(completed_investment_ytd_py, p_ytd_py, prev_period) as completed_investment_month_py
+    from paired
 )
 
 select * from final

@@ -1,5 +1,7 @@
 -- Purpose: E204-1 above-quota wholesale and retail facts with derived monthly values and the
--- prior-year base. Jan-Feb is one period keyed on February.
+-- prior-year base. Jan-Feb is one period keyed on February. Months from year to date as in
+-- core/industrial_output.sql (first filing of the year: the whole YTD; after a skipped month: the
+-- skipped months too; `month_basis` says which).
 -- Grain: one row per enterprise_id x period. Upstream: staging.e204_1, staging.register_typed.
 with filings as (
     select
@@ -24,34 +26,42 @@ based as (
         on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
 ),
 
-final as (
-    -- this month (本月) and its prior-year base: the difference from the previous month's year to
-    -- date (none when that month was not filed); February's year to date is Jan-Feb itself
+paired as (
+    -- each filing with the unit's latest earlier filing of the same year (none: the first of the year)
     select
-        b.enterprise_id,
-        b.period,
-        b.year,
-        b.month,
-        case when b.month = 2 then 2 else 1 end as months_covered,
-        b.goods_sales_ytd,
-        b.retail_sales_ytd,
-        b.goods_sales as goods_sales_reported,
-        b.retail_sales as retail_sales_reported,
-        case when b.month = 2 then b.goods_sales_ytd
-             else b.goods_sales_ytd - p.goods_sales_ytd end as goods_sales_month,
-        case when b.month = 2 then b.retail_sales_ytd
-             else b.retail_sales_ytd - p.retail_sales_ytd end as retail_sales_month,
-        b.goods_sales_ytd_py,
-        b.retail_sales_ytd_py,
-        b.revisions,
-        b._load_id,
-        case when b.month = 2 then b.goods_sales_ytd_py
-             else b.goods_sales_ytd_py - p.goods_sales_ytd_py end as goods_sales_month_py,
-        case when b.month = 2 then b.retail_sales_ytd_py
-             else b.retail_sales_ytd_py - p.retail_sales_ytd_py end as retail_sales_month_py
+        b.*,
+        p.period as prev_period,
+        p.goods_sales_ytd as p_goods_ytd,
+        p.retail_sales_ytd as p_retail_ytd,
+        p.goods_sales_ytd_py as p_goods_ytd_py,
+        p.retail_sales_ytd_py as p_retail_ytd_py
     from based as b
-    left join based as p
-        on p.enterprise_id = b.enterprise_id and p.period = cast(b.period - interval 1 month as date)
+    asof left join based as p
+        on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
+),
+
+final as (
+    select
+        enterprise_id,
+        period,
+        year,
+        month,
+        month - coalesce(month(prev_period), 0) as months_covered,
+        zs_month_basis(month, prev_period) as month_basis,
+        prev_period,
+        goods_sales_ytd,
+        retail_sales_ytd,
+        goods_sales as goods_sales_reported,
+        retail_sales as retail_sales_reported,
+        zs_month_of(goods_sales_ytd, p_goods_ytd, prev_period) as goods_sales_month,
+        zs_month_of(retail_sales_ytd, p_retail_ytd, prev_period) as retail_sales_month,
+        goods_sales_ytd_py,
+        retail_sales_ytd_py,
+        revisions,
+        _load_id,
+        zs_month_of(goods_sales_ytd_py, p_goods_ytd_py, prev_period) as goods_sales_month_py,
+        zs_month_of(retail_sales_ytd_py, p_retail_ytd_py, prev_period) as retail_sales_month_py
+    from paired
 )
 
 select * from final

@@ -1,5 +1,7 @@
 -- Purpose: the half-year (or any month's) briefing: one row per headline indicator, zone level,
--- year to date, with Chinese and English labels and the value rounded for display.
+-- year to date, with Chinese and English labels, the value rounded for display, and the basis of
+-- a growth: 同口径 comparable (the same units this year and last) or 公布口径 published (this year's
+-- total over last year's).
 -- Grain: period x indicator_id. Upstream: marts.indicator_values, meta.indicators.
 with headline as (
     select * from meta.indicators where headline is not null
@@ -19,6 +21,11 @@ final as (
         h.decimals,
         v.status,
         v.alert,
+        case when h.kind in ('growth', 'level') then h.basis end as basis,
+        case when h.kind in ('growth', 'level') then
+            case h.basis when 'comparable' then '同口径 comparable' else '公布口径 published' end
+        end as basis_label,
+        v.n_without_base,
         v.detail,
         v.n_in_scope,
         v.n_filed,

@@ -1,12 +1,15 @@
 -- Purpose: the monthly series to forecast, derived from the filings: for every catalog indicator
--- marked `forecast`, its measure at zone level and per local industry, on the comparable scope
--- of the as-of year: the units in scope that year, with their filed months. Entrants have no
--- filings before they entered, so earlier years are scaled by k = (the same units' prior-year
--- values this year to date, from the 上年同期 bases) / (what those units filed last year to the
--- same month): the history then sums to the comparable base. Published basis (investment):
--- every unit in scope in its own year, unscaled. Jan-Feb is one period keyed on February, 万元.
--- Grain: series_id x period (periods up to $as_of). Upstream: meta.indicators,
--- marts.measure_facts, marts.scope_units. Parameter: $as_of (date).
+-- marked `forecast`, its measure at zone level and per local industry, on the scope of the growth
+-- it forecasts. Comparable basis: the units whose growth is measured at $as_of (in scope, with a
+-- prior-year base: the same units as marts.indicator_values' comparable_amount), with their months;
+-- earlier years are scaled by k = (those units' prior-year values this year to date, the 上年同期
+-- bases) / (what they filed last year to the same month), so the history sums to the comparable
+-- base. Published basis (investment): every unit in scope in its own year, unscaled. Months come
+-- from year to date (core), so a series' months of a year add up to its year to date.
+-- Jan-Feb is one period keyed on February, 万元.
+-- Grain: series_id x period (periods up to $through, >= $as_of; the forecast uses $through = $as_of,
+-- forecast-check the months after it). Upstream: meta.indicators, marts.measure_facts.
+-- Parameters: $as_of, $through (dates).
 with ind as (
     select * from meta.indicators where forecast
 ),
@@ -16,29 +19,36 @@ members_of as (
     from ind
 ),
 
-scope_now as (
-    select scope, unit_id, local_industry
-    from marts.scope_units
-    where year = year($as_of::date) and first_period is null
-),
-
-rows as (
-    select
-        i.indicator_id,
-        i.basis,
-        f.period,
-        f.mon,
-        f.mon_py,
-        coalesce(s.local_industry, f.local_industry) as local_industry,
-        s.unit_id is not null as in_scope_now
+measured as (
+    -- the units and facts of each forecast indicator (scope and filters of the catalog)
+    select i.indicator_id, i.basis, f.*
     from marts.measure_facts as f
     join ind as i
         on f.measure = i.measure and f.scope = i.scope
         and (i.filter_is_manufacturing is null or f.is_manufacturing = i.filter_is_manufacturing)
         and (i.filter_sei_flag is null or f.sei_flag = i.filter_sei_flag)
         and (i.filter_hardware is null or f.hardware = i.filter_hardware)
-    left join scope_now as s on s.scope = f.scope and s.unit_id = f.unit_id
-    where f.period <= $as_of::date and month(f.period) <> 1
+    where f.period <= $through::date and month(f.period) <> 1
+),
+
+comparable_units as (
+    -- comparable basis: the units with a prior-year base at the as-of month, and their industry
+    select indicator_id, unit_id, local_industry
+    from measured
+    where basis = 'comparable' and period = $as_of::date and ytd_py is not null
+),
+
+rows as (
+    select
+        m.indicator_id,
+        m.basis,
+        m.period,
+        m.mon,
+        m.mon_py,
+        coalesce(c.local_industry, m.local_industry) as local_industry
+    from measured as m
+    left join comparable_units as c using (indicator_id, unit_id)
+    where m.basis = 'published' or c.unit_id is not null
 ),
 
 series as (
@@ -49,11 +59,11 @@ series as (
         r.basis,
         r.period,
         sum(r.mon) as filed,
-        sum(r.mon_py) filter (where year(r.period) = year($as_of::date)) as prior_base,
+        sum(r.mon_py) filter (where year(r.period) = year($as_of::date) and r.period <= $as_of::date)
+            as prior_base,
         count(*) as units
     from rows as r
     join members_of as m using (indicator_id)
-    where r.basis = 'published' or r.in_scope_now
     group by all
 ),
 

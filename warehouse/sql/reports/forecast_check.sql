@@ -1,7 +1,7 @@
 -- Purpose: the honesty check of a stored forecast: the forecast months against what was filed
 -- for them since (comparable scope of the forecast year), per indicator, zone level.
 -- Grain: indicator_id. Upstream: marts.forecast_monthly, meta.indicators, _actual_series (the
--- comparable series recomputed through December). Parameter: $as_of.
+-- series of the as-of month's scope, with the months after it). Parameter: $as_of.
 with forecast as (
     select indicator_id, period, mean, lo_80, hi_80, lo_95, hi_95
     from marts.forecast_monthly

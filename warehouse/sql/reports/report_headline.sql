@@ -11,7 +11,7 @@ thresholds as (
 ),
 
 amounts as (
-    select indicator_id, current_amount, base_amount, growth_pct
+    select indicator_id, current_amount, comparable_amount, base_amount, growth_pct
     from marts.indicator_values
     where period = $period::date and breakdown = 'zone' and member = '全区' and "window" = 'ytd'
 ),
@@ -34,11 +34,14 @@ final as (
              when 'good' then '良好 good' else '' end as alert_label,
         b.status,
         case b.status when 'final' then '正式 final' when 'provisional' then '初步 provisional'
-             when 'no_data' then '无数据 no data' else b.status end as status_label,
+             when 'no_data' then '无数据 no data' when 'no_base' then '无基数 no base' else b.status end as status_label,
         b.n_filed,
         b.n_in_scope,
         b.coverage_pct,
+        b.basis_label,
+        b.n_without_base,
         a.current_amount,
+        a.comparable_amount,
         a.base_amount,
         b.detail
     from briefing as b

@@ -25,7 +25,7 @@ final as (
         v.n_in_scope,
         v.status,
         case v.status when 'final' then '正式 final' when 'provisional' then '初步 provisional'
-             when 'no_data' then '无数据 no data' else v.status end as status_label
+             when 'no_data' then '无数据 no data' when 'no_base' then '无基数 no base' else v.status end as status_label
     from by_industry as v
     left join meta.local_industries as li on li.id = v.member
 )

@@ -30,7 +30,7 @@ final as (
         any_value(v.current_amount) filter (where v."window" = 'ytd') as ytd_amount,
         any_value(v.status) filter (where v."window" = 'ytd') as status,
         case any_value(v.status) filter (where v."window" = 'ytd') when 'final' then '正式 final'
-             when 'provisional' then '初步 provisional' when 'no_data' then '无数据 no data' end as status_label
+             when 'provisional' then '初步 provisional' when 'no_data' then '无数据 no data' when 'no_base' then '无基数 no base' end as status_label
     from flows as f
     join values_ as v using (indicator_id)
     group by all

@@ -1,0 +1,17 @@
+-- Purpose: helpers of the core layer's month derivation (docs/warehouse.md, "Months from year to
+-- date"), shared by every form whose 本月 is derived from 1-本月 (year to date).
+
+-- 本月 from year to date: YTD minus the YTD of the unit's latest earlier filing of the year, 0 when
+-- there is none (the first filing of the year carries the whole YTD); NULL only when that earlier
+-- filing left the field empty (unknown, never guessed)
+create or replace macro zs_month_of(ytd, prev_ytd, prev_period) as
+    case when prev_period is null then ytd else ytd - prev_ytd end;
+
+-- how the month was derived: consecutive (from the previous month, or Jan-Feb as the year's first
+-- period), first_of_year (no earlier filing this year: the whole YTD), after_gap (carries skipped months)
+create or replace macro zs_month_basis(month, prev_period) as case
+    when prev_period is null and month = 2 then 'consecutive'
+    when prev_period is null then 'first_of_year'
+    when month(prev_period) = month - 1 then 'consecutive'
+    else 'after_gap'
+end;
