@@ -158,3 +158,21 @@ def test_a_busy_warehouse_is_waited_for(home, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from audit.loads where status = 'loaded'").fetchone() == (2,)
 
+
+def test_an_ingest_while_a_query_runs_names_the_query(home, tmp_path):
+    db, second = _warehouse(home, tmp_path)
+    query = subprocess.Popen([sys.executable, "-m", "zonestat", "query", "--timeout", "8",
+                              "select sum(a.range * b.range) from range(100000000) a, range(100000) b"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(2.5)
+        done = subprocess.run([sys.executable, "-m", "zonestat", "ingest", str(second)], capture_output=True,
+                              text=True, env={**_env(), "ZONESTAT_LOCK_WAIT": "1"}, timeout=60)
+    finally:
+        query.send_signal(signal.SIGINT)
+        query.communicate(timeout=30)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 2, done.stderr
+    assert f"pid {query.pid}: zonestat query --timeout 8 select sum" in message, message
+    assert query.returncode == 130 and "Traceback" not in done.stderr
