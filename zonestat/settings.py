@@ -59,8 +59,8 @@ class Settings:
             try:
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as err:
-                name = "ZONESTAT_DB" if path == self.db_path.parent else "ZONESTAT_HOME"
-                value = str(self.db_path if name == "ZONESTAT_DB" else self.home)
+                own_db_dir = path == self.db_path.parent and not self.db_path.is_relative_to(self.home)
+                name, value = ("ZONESTAT_DB", str(self.db_path)) if own_db_dir else ("ZONESTAT_HOME", str(self.home))
                 raise SettingsError(name, value, f"cannot create the folder {path} (无法创建目录): "
                                                  f"{err.strerror or err}") from None
 

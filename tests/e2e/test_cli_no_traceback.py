@@ -79,6 +79,16 @@ def test_settings_read_and_refused(tmp_path):
             load_settings({"ZONESTAT_HOME": str(tmp_path / "h"), name: value})
 
 
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder no one can create in (/proc)")
+def test_a_home_that_cannot_be_created(tmp_path):
+    """Valid when read, refused when a command makes its folders: still exit 2 naming the variable."""
+    path = write_csv(tmp_path / "f.csv", B204, [[credit_code(1), "2024-06", "1", "1"]])
+    for args in (["ingest", str(path)], ["demo"]):
+        result = runner.invoke(app, args, env={"ZONESTAT_HOME": "/proc/zonestat-home"})
+        assert result.exit_code == 2 and "ZONESTAT_HOME" in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+
+
 def test_unknown_encoding_is_a_usage_error(home, tmp_path):
     path = write_csv(tmp_path / "f.csv", B204, [[credit_code(1), "2024-06", "1", "1"]])
     for encoding in ("foo", "base64"):

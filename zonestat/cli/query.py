@@ -18,8 +18,8 @@ def query(sql: str = typer.Argument(..., help="One SQL query, e.g. \"select * fr
           out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen "
                                              "(written whole, or not at all)."),
           limit: int = typer.Option(100, min=0, help="Rows shown on screen in table format."),
-          timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.1, help="Stop the query after this "
-                                        "many seconds (超时秒数).")) -> None:
+          timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.1, max=86_400, help="Stop the "
+                                        "query after this many seconds (超时秒数).")) -> None:
     """查询: run one read-only SQL statement on the warehouse; print a table, or write csv/json/parquet."""
     import duckdb
 
