@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +65,8 @@ def _report(err: BaseException, interrupted: bool) -> int:
         _silence_stdout()
         return 0
     path = save_traceback(err)
-    err_console.print(f"[bold red]内部错误 internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
+    first = (str(err).strip().splitlines() or [""])[0]
+    err_console.print(f"[bold red]内部错误 internal error:[/] {type(err).__name__}: {escape(first)}\n"
                       f"这是 zonestat 的缺陷, 请报告 this is a zonestat bug; please report it with {escape(str(path))}")
     return EXIT_INTERNAL
 
