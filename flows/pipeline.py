@@ -56,12 +56,13 @@ def publish_flow(period: str, since_load: int, outputs: dict[str, str], gate: st
 
 @flow(name="monthly-pipeline", flow_run_name="monthly-{period}")
 def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical: bool = False,
-                     lock_wait_seconds: float = 600.0):
+                     lock_wait_seconds: float | None = None):
     """Ingest new filings, validate the period, compute its indicators and forecast, publish.
 
     A period failing a critical check stops here (a Failed state naming the checks) unless
     allow_critical; the failing rows are quarantined either way. Holds the warehouse's run lock:
-    a second run for the same warehouse waits, then fails clearly.
+    a second run for the same warehouse waits (`lock_wait_seconds`, default ZONESTAT_LOCK_WAIT),
+    then fails clearly.
     """
     check_period(period)
     settings = load_settings()

@@ -1,12 +1,16 @@
 """Opening the warehouse file and creating its fixed structure."""
 from __future__ import annotations
 
+import logging
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 
+from warehouse.errors import NotAWarehouse, WarehouseBusy, WarehouseError  # noqa: F401 - re-exported
+from warehouse.holders import describe_process, holder_pid
 from warehouse.spec import Contract, FormSpec, load_contract
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -14,34 +18,64 @@ _CONFIG = {"autoinstall_known_extensions": False}
 RAW_TEXT_COMPRESSION = " using compression uncompressed"
 # typing macros (staging's fingerprint includes them) and the core layer's month derivation
 MACRO_FILES = ("init/macros.sql", "init/core_macros.sql")
+log = logging.getLogger(__name__)
 
 
-class WarehouseBusy(RuntimeError):
-    """Another process holds the warehouse file open for writing."""
+def connect(path: Path | str, read_only: bool = False, wait_seconds: float | None = None,
+            config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with extension auto-install off (no network) and the macros defined.
 
-
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection with extension auto-install off (no network) and the macros defined."""
+    When another process holds the file, waits up to `wait_seconds` (default: the setting
+    ZONESTAT_LOCK_WAIT) and then raises WarehouseBusy naming that process. `config` adds DuckDB
+    settings to the connection (the query sandbox)."""
     target = str(path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only, config=dict(_CONFIG))
-    except duckdb.IOException as err:
-        if "lock" in str(err).lower():
-            raise WarehouseBusy(f"the warehouse {target} is in use by another zonestat process; "
-                                "wait for it to finish and try again") from err
-        raise
+    con = _open(target, read_only, {**_CONFIG, **(config or {})}, wait_seconds)
     for name in MACRO_FILES:
         text = read_sql(name)
         con.execute(text if not read_only else text.replace("create or replace macro", "create or replace temp macro"))
     return con
 
 
+def _open(target: str, read_only: bool, config: dict, wait_seconds: float | None) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried while another process holds the file's lock."""
+    if wait_seconds is None:
+        from zonestat.settings import lock_wait_seconds
+
+        wait_seconds = lock_wait_seconds()
+    deadline, warned = time.monotonic() + wait_seconds, False
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only, config=dict(config))
+        except duckdb.IOException as err:
+            message = str(err)
+            if "not a valid DuckDB database" in message or "Is a directory" in message:
+                raise NotAWarehouse(f"{target} is not a zonestat warehouse (不是 DuckDB 仓库文件); check "
+                                    "ZONESTAT_DB / ZONESTAT_HOME") from None
+            if "lock" not in message.lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(busy_message(target, message, wait_seconds)) from None
+            if not warned:
+                log.warning("仓库正被占用, 等待中 the warehouse %s is in use; waiting up to %g s "
+                            "(ZONESTAT_LOCK_WAIT)", target, wait_seconds)
+                warned = True
+            time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
+
+
+def busy_message(target: str, duckdb_message: str, waited: float) -> str:
+    pid = holder_pid(duckdb_message)
+    who = describe_process(pid) if pid else "another process (另一进程)"
+    return (f"仓库正被占用 the warehouse {target} is in use by {who}; waited {waited:g} s "
+            f"(ZONESTAT_LOCK_WAIT). Try again when it has finished (请待其结束后重试).")
+
+
 @contextmanager
-def session(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection, closed on exit (DuckDB allows one writer per file)."""
-    con = connect(path, read_only=read_only)
+def session(path: Path | str, read_only: bool = False, **options) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection, closed on exit (DuckDB allows one writer per file); `options` go
+    to connect()."""
+    con = connect(path, read_only=read_only, **options)
     try:
         yield con
     finally:

@@ -1,9 +1,25 @@
-"""Environment settings: one object read from environment variables, with working defaults."""
+"""Environment settings: one object read from environment variables, with working defaults.
+
+Every value is checked when it is read: a bad one raises SettingsError naming the variable, which
+the CLI reports with exit code 2 (never a traceback)."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+DEFAULT_LOCK_WAIT = 600.0  # seconds a command waits for a warehouse another process holds (as runs did)
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value zonestat cannot use (a configuration error)."""
+
+    def __init__(self, name: str, value: str, problem: str):
+        self.name = name
+        super().__init__(f"{name}={value!r}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -15,6 +31,7 @@ class Settings:
     task_runner: str = "threads"  # threads | dask
     dask_address: str | None = None  # an existing Dask scheduler; None: a local cluster
     workers: int = 2
+    lock_wait: float = DEFAULT_LOCK_WAIT
 
     @property
     def inbox(self) -> Path:
@@ -39,19 +56,81 @@ class Settings:
 
     def ensure_dirs(self) -> None:
         for path in (self.home, self.inbox, self.exports, self.reports, self.db_path.parent):
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                own_db_dir = path == self.db_path.parent and not self.db_path.is_relative_to(self.home)
+                name, value = ("ZONESTAT_DB", str(self.db_path)) if own_db_dir else ("ZONESTAT_HOME", str(self.home))
+                raise SettingsError(name, value, f"cannot create the folder {path} (无法创建目录): "
+                                                 f"{err.strerror or err}") from None
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """ZONESTAT_HOME (default ./data), ZONESTAT_DB (default HOME/warehouse.duckdb), and the task
-    runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask), ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS."""
-    env = os.environ if environ is None else environ
-    home = Path(env.get("ZONESTAT_HOME") or "data").expanduser().resolve()
-    db = env.get("ZONESTAT_DB")
-    db_path = Path(db).expanduser().resolve() if db else home / "warehouse.duckdb"
-    runner = (env.get("ZONESTAT_TASK_RUNNER") or "threads").strip().lower()
+def _path(name: str, text: str, want_dir: bool) -> Path:
+    """An absolute path that is (or can become) a folder, or a file, as `want_dir` says."""
+    path = Path(text).expanduser().resolve()
+    kind_zh, kind = ("目录", "a folder") if want_dir else ("文件", "a file")
+    if path.exists() and path.is_dir() != want_dir:
+        raise SettingsError(name, text, f"{path} exists but is not {kind} (应为{kind_zh})")
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise SettingsError(name, text, f"{parent} is a file, so {path} cannot be {kind} (路径中有文件)")
+    return path
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 256:
+        raise SettingsError("ZONESTAT_WORKERS", text, "must be a whole number of worker processes from 1 to 256 "
+                                                      "(应为 1-256 的整数)")
+    return int(text)
+
+
+def _runner(text: str) -> str:
+    runner = text.strip().lower()
     if runner not in ("threads", "dask"):
-        raise ValueError(f"ZONESTAT_TASK_RUNNER must be threads or dask, not {runner!r}")
-    workers = int(env.get("ZONESTAT_WORKERS") or 2)
-    return Settings(home=home, db_path=db_path, task_runner=runner,
-                    dask_address=env.get("ZONESTAT_DASK_ADDRESS") or None, workers=max(1, workers))
+        raise SettingsError("ZONESTAT_TASK_RUNNER", text, "must be threads or dask (应为 threads 或 dask)")
+    return runner
+
+
+def _dask_address(text: str) -> str:
+    """A scheduler address such as tcp://10.0.0.5:8786 or 10.0.0.5:8786."""
+    try:
+        parts = urlsplit(text if "://" in text else f"tcp://{text}")
+        ok = bool(parts.hostname) and parts.port is not None and not any(c.isspace() for c in text)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SettingsError("ZONESTAT_DASK_ADDRESS", text, "must be a scheduler address such as tcp://host:8786 "
+                                                          "(调度器地址格式不对)")
+    return text
+
+
+def lock_wait_seconds(environ: Mapping[str, str] | None = None) -> float:
+    """ZONESTAT_LOCK_WAIT: how long a command waits for a warehouse another process holds."""
+    text = (os.environ if environ is None else environ).get("ZONESTAT_LOCK_WAIT") or ""
+    if not text:
+        return DEFAULT_LOCK_WAIT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and 0 <= value <= 86_400):
+        raise SettingsError("ZONESTAT_LOCK_WAIT", text, "must be a number of seconds from 0 to 86400 "
+                                                       "(等待秒数应为 0-86400)")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """ZONESTAT_HOME (default ./data), ZONESTAT_DB (default HOME/warehouse.duckdb), ZONESTAT_LOCK_WAIT
+    (seconds, default 600), and the task runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask),
+    ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS (default 2). Raises SettingsError naming a bad one."""
+    env = os.environ if environ is None else environ
+    home = _path("ZONESTAT_HOME", env.get("ZONESTAT_HOME") or "data", want_dir=True)
+    db = env.get("ZONESTAT_DB")
+    db_path = _path("ZONESTAT_DB", db, want_dir=False) if db else _path(
+        "ZONESTAT_HOME", str(home / "warehouse.duckdb"), want_dir=False)
+    address = env.get("ZONESTAT_DASK_ADDRESS")
+    return Settings(home=home, db_path=db_path, task_runner=_runner(env.get("ZONESTAT_TASK_RUNNER") or "threads"),
+                    dask_address=_dask_address(address) if address else None,
+                    workers=_workers(env.get("ZONESTAT_WORKERS") or "2"), lock_wait=lock_wait_seconds(env))

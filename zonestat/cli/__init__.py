@@ -14,10 +14,12 @@ import typer  # noqa: E402
 
 from zonestat.cli import (  # noqa: E402
     demo, forecast, forecast_file, indicators, loading, query, report, run, validation)
+from zonestat.cli.guard import GuardedGroup  # noqa: E402
 
 app = typer.Typer(
     name="zonestat",
     help="zonestat: 开发区统计数据管线 statistics pipeline for a development zone's monthly filings.",
+    cls=GuardedGroup,   # settings checked first; no traceback reaches a user
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

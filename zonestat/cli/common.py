@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from zonestat.settings import Settings, load_settings
@@ -24,7 +25,7 @@ def settings() -> Settings:
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print an error in Chinese and English terms and return the Exit to raise."""
-    err_console.print(f"[bold red]错误 error:[/] {message}")
+    err_console.print(f"[bold red]错误 error:[/] {escape(message)}")
     return typer.Exit(code)
 
 

@@ -35,6 +35,8 @@ def forecast(as_of: str = typer.Option(..., "--as-of", help="Last month with dat
         raise fail(str(err), EXIT_USAGE) from err
     if period.month == 12:
         raise fail("--as-of 12 leaves no month to forecast; the year is complete", EXIT_USAGE)
+    if targets is not None and not targets.is_file():
+        raise fail(f"--targets {targets}: no such file (目标文件不存在)", EXIT_USAGE)
     require_db(settings())
     prefect_env()
     from flows.forecast import forecast_with_runner

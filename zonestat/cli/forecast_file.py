@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from zonestat.cli.common import EXIT_DATA, EXIT_USAGE, console, err_console, fail, print_table
+from zonestat.cli.common import EXIT_DATA, EXIT_USAGE, console, err_console, fail, print_table, settings
 
 CHOICE_COLUMNS = {"series_id": "序列 series", "model": "模型 model", "calendar": "日历 calendar",
                   "n_obs": "期数 periods", "score_mase": "回测MASE backtest", "fallback_reason": "回退 fallback"}
@@ -89,8 +89,13 @@ def forecast_file(
     as_json: bool = typer.Option(False, "--json", help="Print the model choices as JSON."),
 ) -> None:
     """预测文件: forecast each series (automatic model choice by backtest), write mean and 80/95% intervals."""
+    from zonestat.cli.output import check_writable
+
     if not input.is_file():
         raise fail(f"{input}: file not found (文件不存在)", EXIT_USAGE)
+    for option, path in (("--out", out), ("--backtest-out", backtest_out)):
+        if path is not None:
+            check_writable(path, option, [settings().db_path])
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     cfg = make_config(horizon, models, calendar, festival)

@@ -65,13 +65,16 @@ def indicators(period: str = typer.Option(..., "--period", "-p", help="Month, e.
                json_out: bool = typer.Option(False, "--json", help="Print a JSON array instead of a table."),
                breakdown: Optional[str] = typer.Option(None, help="Also show industrial output growth by "
                                                        "local_industry or sub_area, with contribution and pull."),
-               min_coverage: Optional[float] = typer.Option(None, help="Coverage below this share marks a "
-                                                           "figure provisional (default 0.95).")) -> None:
+               min_coverage: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Coverage below this share "
+                                                           "marks a figure provisional (default 0.95).")) -> None:
     """指标: compute every catalog indicator for a period, print the briefing, export Parquet."""
+    from warehouse.catalog import BREAKDOWNS
     from warehouse.indicators import PeriodError
 
     if lang not in ("zh", "en"):
         raise fail("--lang must be zh or en")
+    if breakdown is not None and breakdown not in BREAKDOWNS - {"zone"}:
+        raise fail(f"--breakdown must be one of {', '.join(sorted(BREAKDOWNS - {'zone'}))} (分组)")
     try:
         period_date, path = compute(period, min_coverage)
     except PeriodError as err:

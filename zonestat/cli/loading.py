@@ -67,6 +67,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (walke
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
+    if encoding is not None:
+        check_encoding(encoding)
     batch = run_ingest(paths, encoding, quiet=json_out)
     if json_out:
         console.print_json(to_json({"file": str(r.path), "status": r.status, "form": r.form, "load_id": r.load_id,
@@ -79,7 +81,15 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (walke
         raise typer.Exit(EXIT_DATA)
 
 
-def loads(limit: int = typer.Option(50, help="How many of the latest loads to show."),
+def check_encoding(name: str) -> None:
+    """--encoding must name a text encoding Python knows (gb18030, utf-8, ...): else exit 2."""
+    try:
+        "".encode(name)
+    except LookupError:
+        raise fail(f"--encoding {name}: unknown text encoding (未知编码); e.g. utf-8, gb18030, utf-16") from None
+
+
+def loads(limit: int = typer.Option(50, min=0, help="How many of the latest loads to show."),
           status: Optional[str] = typer.Option(None, help="Only loads with this status (loaded, failed)."),
           json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
     """入库记录: the audit trail of loaded files, newest first."""

@@ -13,9 +13,9 @@ def report(period: str = typer.Option(..., "--period", "-p", help="Month, e.g. 2
            out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into "
                                               "(default: $ZONESTAT_HOME/reports/YYYY-MM/).")) -> None:
     """报告: write the period's briefing (HTML, opens offline) and a workbook with the same tables."""
-    from warehouse.db import WarehouseBusy
     from warehouse.indicators import PeriodError, parse_period
     from zonestat.report import build_report
+    from zonestat.cli.output import check_out_dir
     from zonestat.report.data import NoFilings
 
     try:
@@ -25,9 +25,10 @@ def report(period: str = typer.Option(..., "--period", "-p", help="Month, e.g. 2
     s = settings()
     db_path = require_db(s)
     out_dir = out if out is not None else s.reports / f"{period_date:%Y-%m}"
+    check_out_dir(out_dir, "--out")
     try:
         paths = build_report(db_path, period_date, out_dir)
-    except (NoFilings, WarehouseBusy) as err:
+    except NoFilings as err:
         raise fail(str(err), EXIT_USAGE) from err
     console.print(f"报告 report: {paths['html']}")
     console.print(f"工作簿 workbook: {paths['xlsx']}")

@@ -94,8 +94,12 @@ def followups(period: str = typer.Option(..., "--period", help="Month whose foll
     from warehouse.db import session
     from warehouse.validation.followups import followup_rows, latest_run, write_xlsx
 
+    from zonestat.cli.output import check_writable
+
     month = _period(period)
-    with session(require_db(settings()), read_only=True) as con:
+    db = require_db(settings())
+    check_writable(out, "--out", [db])
+    with session(db, read_only=True) as con:
         if latest_run(con, month) is None:
             raise fail(f"period {month:%Y-%m} has not been validated; run `zonestat validate --period "
                        f"{month:%Y-%m}` first (本期尚未审核)")
