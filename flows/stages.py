@@ -17,9 +17,11 @@ def ingest_files(paths: list[str]) -> dict:
     """Load files into raw (each its own transaction) and rebuild core; retried: the loads are idempotent."""
     from warehouse.batch import ingest_paths
 
-    batch = ingest_paths(load_settings().db_path, [Path(p) for p in paths])
+    settings = load_settings()
+    batch = ingest_paths(settings.db_path, [Path(p) for p in paths], exports_dir=settings.exports)
     return {"loaded": batch.count("loaded"), "skipped": batch.count("skipped"), "failed": batch.count("failed"),
-            "rows_rejected": batch.rows_rejected, "built": batch.built}
+            "rows_rejected": batch.rows_rejected, "built": batch.built,
+            "republished": [p.period.isoformat()[:7] for p in batch.republished]}
 
 
 @task(name="validation-gate", cache_policy=NO_CACHE)
@@ -48,16 +50,17 @@ def last_load_id() -> int:
 
 @task(name="evaluate-indicators", cache_policy=NO_CACHE)
 def evaluate_indicators(period: str) -> dict:
-    """The whole catalog for the period into marts, then the Parquet export; returns counts and the path."""
+    """The whole catalog for the period into marts, kept as a vintage, then the Parquet export;
+    returns counts, the vintage and the path."""
     from warehouse.db import session
-    from warehouse.exports import export_indicators
-    from warehouse.indicators import evaluate, parse_period
+    from warehouse.indicators import parse_period
+    from warehouse.publication import publish_period
 
     settings = load_settings()
     with session(settings.db_path) as con:
-        rows = evaluate(con, parse_period(period))
-        path = export_indicators(con, parse_period(period), settings.exports)
-    return {"rows": rows, "parquet": str(path)}
+        done = publish_period(con, parse_period(period), settings.exports, reason="monthly pipeline")
+        rows = con.execute("select count(*) from marts.indicator_values where period = ?", [done.period]).fetchone()[0]
+    return {"rows": rows, "parquet": str(done.export_path), "vintage": done.vintage_id}
 
 
 @task(name="build-report", cache_policy=NO_CACHE)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.build import build, needs_build
 from warehouse.db import init_schema, session
 from warehouse.ingest import LoadResult, load_file, sha256_of
+from warehouse.publication import Publication, republish
+from warehouse.refresh import Refresh, refresh
 from warehouse.spec import load_contract
 
 ACCEPTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet"}
@@ -19,8 +20,16 @@ ACCEPTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet"}
 @dataclass
 class BatchResult:
     results: list[LoadResult] = field(default_factory=list)
-    built: bool = False
-    build_seconds: float = 0.0
+    refreshed: Refresh = field(default_factory=Refresh)
+    republished: list[Publication] = field(default_factory=list)
+
+    @property
+    def built(self) -> bool:
+        return self.refreshed.kind != "none"
+
+    @property
+    def build_seconds(self) -> float:
+        return self.refreshed.seconds
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -58,8 +67,11 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], digests: Iterable[s
 
 
 def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = None,
-                 on_file: Callable[[LoadResult], None] | None = None, workers: int = 2) -> BatchResult:
-    """Load every file (each its own transaction), then rebuild core if anything changed.
+                 on_file: Callable[[LoadResult], None] | None = None, workers: int = 2,
+                 exports_dir: Path | None = None) -> BatchResult:
+    """Load every file (each its own transaction), then bring core up to date (only the periods
+    the loads touched; warehouse/refresh.py) and re-publish the published periods they changed
+    (marts, a new vintage, the Parquet export in `exports_dir` or where it was last written).
 
     Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
     transactions concurrently; each releases the GIL while it works). A file whose bytes repeat
@@ -95,7 +107,10 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
                     if on_file:
                         on_file(result)
         batch.results = [results[load_id] for _, _, load_id in plan]
-        if needs_build(con):
-            batch.build_seconds = build(con)
-            batch.built = True
+        batch.refreshed = refresh(con, contract)
+        if batch.refreshed.changed:
+            # published periods whose figures the loads changed: marts, vintage and export, now
+            loaded = sorted(r.load_id for r in batch.results if r.status == "loaded")
+            batch.republished = republish(con, batch.refreshed.changed, f"refresh after loads {loaded}",
+                                          exports_dir)
     return batch

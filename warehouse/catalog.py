@@ -111,18 +111,25 @@ def load_catalog(path: Path = CONFIG_DIR / "indicators.yaml") -> tuple[dict, lis
 
 def write_meta(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "indicators.yaml") -> list[Indicator]:
     """meta.indicators: one row per catalog entry, the input of the set-based model."""
-    _, items = load_catalog(path)
+    measures, items = load_catalog(path)
+    by_id = {i.id: i for i in items}
+
+    def form_of(ind: Indicator) -> str:
+        measure = ind.measure if ind.kind != "count" else by_id[ind.count_of].measure
+        return str(measures[measure]["form"])
+
     con.execute("""create or replace table meta.indicators (
         indicator_id varchar primary key, label_zh varchar, label_en varchar, kind varchar, measure varchar,
         denominator varchar, scope varchar, basis varchar, breakdowns varchar[], unit varchar, unit_scale double,
         decimals integer, warn_below double, good_above double, headline integer,
         filter_is_manufacturing boolean, filter_sei_flag boolean, filter_hardware boolean,
         num_is_manufacturing boolean, num_sei_flag boolean, num_hardware boolean,
-        count_of varchar, member_filter varchar, condition varchar, forecast boolean)""")
-    con.executemany("insert into meta.indicators values (" + ", ".join("?" * 25) + ")", [
+        count_of varchar, member_filter varchar, condition varchar, forecast boolean, form varchar)""")
+    con.executemany("insert into meta.indicators values (" + ", ".join("?" * 26) + ")", [
         (i.id, i.label_zh, i.label_en, i.kind, i.measure, i.denominator, i.scope, i.basis, list(i.breakdowns),
          i.unit, UNIT_SCALE[i.unit], i.decimals, i.warn_below, i.good_above, i.headline,
          i.filters.get("is_manufacturing"), i.filters.get("sei_flag"), i.filters.get("hardware"),
          i.numerator_filter.get("is_manufacturing"), i.numerator_filter.get("sei_flag"),
-         i.numerator_filter.get("hardware"), i.count_of, i.member_filter, i.condition, i.forecast) for i in items])
+         i.numerator_filter.get("hardware"), i.count_of, i.member_filter, i.condition, i.forecast, form_of(i))
+        for i in items])
     return items

@@ -134,8 +134,10 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
                     con.execute(f"alter table raw.{form.table} add column {name} {sqltype}")
             if "_units" in existing.get(form.table, ()):
                 _move_units(con, form)
+        from warehouse.revisions import backfill_precedence
         from warehouse.staging import ensure_staging   # here: warehouse.staging imports this module
         ensure_staging(con, contract)
+        backfill_precedence(con, {f.code: (f.table, "period" not in f.fields) for f in contract.forms.values()})
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

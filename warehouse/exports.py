@@ -10,10 +10,10 @@ import duckdb
 import pyarrow.parquet as pq
 
 INDICATOR_EXPORT_SQL = """
-select v.*, i.label_zh, i.label_en, i.kind, i.decimals
+select v.*, i.label_zh, i.label_en, i.kind, i.basis, i.decimals, $vintage::bigint as vintage_id
 from marts.indicator_values as v
 join meta.indicators as i using (indicator_id)
-where v.period = ?
+where v.period = $period
 order by i.headline nulls last, v.indicator_id, v.breakdown, v.member, v."window"
 """
 
@@ -32,9 +32,11 @@ def write_atomic(table, target: Path) -> Path:
     return target
 
 
-def export_indicators(con: duckdb.DuckDBPyConnection, period: dt.date, exports_dir: Path) -> Path:
-    """exports/indicators/period=YYYY-MM/indicators.parquet from marts.indicator_values."""
-    table = con.sql(INDICATOR_EXPORT_SQL, params=[period]).to_arrow_table()
+def export_indicators(con: duckdb.DuckDBPyConnection, period: dt.date, exports_dir: Path,
+                      vintage: int | None = None) -> Path:
+    """exports/indicators/period=YYYY-MM/indicators.parquet from marts.indicator_values, with the
+    vintage (marts.publications) it is."""
+    table = con.sql(INDICATOR_EXPORT_SQL, params={"period": period, "vintage": vintage}).to_arrow_table()
     target = exports_dir / "indicators" / f"period={period:%Y-%m}" / "indicators.parquet"
     return write_atomic(table, target)
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from warehouse.codes import valid_code_array
 from warehouse.readers import FileError, ReadResult, read_file
+from warehouse.revisions import record_precedence
 from warehouse.spec import Contract, FormSpec, HeaderMatch, detect_form, load_contract
 from warehouse.staging import type_load
 from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes, january_sql, problems_sql
@@ -176,6 +177,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
         _type_rows(con, load_id, path, match)
         rejected, warned = _record_problems(con, load_id, path, match)
         type_load(con, match.form.table, load_id)
+        record_precedence(con, load_id, path.name, match.form.table, "period" not in match.form.fields)
         con.execute(
             "insert into audit.loads values (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, now()::timestamp)",
             [load_id, str(path), path.name, digest, match.form.code, read.encoding, read.rows,

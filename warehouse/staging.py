@@ -2,9 +2,10 @@
 
 `staging.<form>_typed` holds every accepted revision, typed and in the form's unit; it is filled
 inside the load's transaction (sql/staging/<form>_typed.sql over that load's rows, which the row
-checks typed in `_checked`), so a build never re-types history. `staging.<form>` is a view
-picking the latest revision per key. When the typing SQL changes (a new zonestat version), the
-typed tables are re-derived from raw.
+checks typed in `_checked`), so a build never re-types history. `staging.<form>` is a view,
+generated from the contract (the form's key), picking the version of each key that counts by
+what the filings say about themselves (warehouse/revisions.py), never by load order. When the
+typing SQL changes (a new zonestat version), the typed tables are re-derived from raw.
 """
 from __future__ import annotations
 
@@ -21,8 +22,7 @@ _LAST = 2**62      # "every load" as the upper bound of a load-id range
 
 def _fingerprint(form: FormSpec) -> str:
     """What the typed rows and the view depend on: their SQL, the contract's typing and the macros."""
-    text = (read_sql(f"staging/{form.table}_typed.sql") + read_sql(f"staging/{form.table}.sql")
-            + checked_sql(form, "") + read_sql("init/macros.sql"))
+    text = read_sql(f"staging/{form.table}_typed.sql") + checked_sql(form, "") + read_sql("init/macros.sql")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -55,11 +55,52 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
                     f"{read_sql(f'staging/{table}_typed.sql')}", every)
         con.execute(f"drop table {CHECKED}")
         con.execute(f"drop table {BAD_CODES}")
-        replace_view(con, f"staging.{table}", read_sql(f"staging/{table}.sql"))
         con.execute("insert or replace into meta.staging_typing values (?, ?, now()::timestamp)",
                     [table, fingerprint])
         retyped.append(table)
+    for form in contract.forms.values():
+        replace_view(con, f"staging.{form.table}", latest_view_sql(con, form))
     return retyped
+
+
+LINEAGE = ("_load_id", "_source_file", "_source_row")
+_ROW_KEY = "t._load_id * 4294967296 + t._source_row"     # one row's own (load, row) as one number
+
+
+def latest_view_sql(con: duckdb.DuckDBPyConnection, form: FormSpec) -> str:
+    """The view of the version of each key that counts (docs/input-format.md, "Corrections"): the
+    highest revision of its file, then the latest period the file was received for, then the
+    content (so any order of loading gives the same figures), then the load (lineage only: equal
+    content). Generated from the contract's key and the typed table's columns; `revisions`
+    counts the versions of the key."""
+    table = form.table
+    columns = [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'staging' "
+        "and table_name = ? order by ordinal_position", [f"{table}_typed"]).fetchall()]
+    content = ", ".join(f"t.{c}" for c in columns if c not in LINEAGE)
+    key = ", ".join(f"t.{k}" for k in form.key)
+    return f"""
+with typed as not materialized (
+    select * from staging.{table}_typed
+),
+
+ranked as (
+    select
+        {key},
+        arg_max({_ROW_KEY}, {{'revision': coalesce(p.revision, 0),
+                              'received': coalesce(p.received_period, date '1900-01-01'),
+                              'content': hash({content}), 'load': t._load_id, 'row': t._source_row}})
+            as revision_key,
+        count(*) as revisions
+    from typed as t
+    left join audit.load_precedence as p on p.load_id = t._load_id
+    group by all
+)
+
+select t.*, r.revisions
+from typed as t
+join ranked as r on r.revision_key = {_ROW_KEY}
+"""
 
 
 def type_load(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:

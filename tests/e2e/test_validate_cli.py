@@ -102,7 +102,7 @@ def test_validate_quarantines_lists_followups_and_releases_after_a_resubmission(
     assert c[10].startswith("本年累计同比增减幅度超出合理区间") and c[11].startswith("核实性审核")
     assert {r[4] for r in by_unit[M]} == {"B204-1", "B203"} and all(r[13] == "请尽快报送" for r in by_unit[M])
 
-    fixes = [write_csv(tmp_path / "b204_1_2024-06_fix.csv", B204, [[A, "2024-06", 600, "", 570, 60]]),
+    fixes = [write_csv(tmp_path / "b204_1_2024-06_更正.csv", B204, [[A, "2024-06", 600, "", 570, 60]]),
              write_csv(tmp_path / "register_2024_n.csv", REG, [[N, "己电器", 2024, "工业", "是", "3856", "孙八", "1"]])]
     load(zone, *fixes)
     again = invoke("validate", "--period", "2024-06", "--json")

@@ -82,7 +82,7 @@ def test_critical_rows_are_held_out_of_core_and_warnings_are_not(loaded):
 def test_a_corrected_resubmission_releases_and_supersedes(loaded, tmp_path):
     june = current_row(loaded, A)[0]
     gate_run(loaded, result("critical", [failure(loaded, A)]))
-    fix = resubmit(loaded, tmp_path, "fix.csv", 10)
+    fix = resubmit(loaded, tmp_path, "fix_更正.csv", 10)
     new, released = gate_run(loaded)  # the resubmission passes every check
     assert (new, released) == (0, 1)
     assert held(loaded) == [(A, june, ["critical_check"], True, fix)]
@@ -94,7 +94,7 @@ def test_a_corrected_resubmission_releases_and_supersedes(loaded, tmp_path):
 def test_a_resubmission_that_still_fails_supersedes_without_releasing(loaded, tmp_path):
     june = current_row(loaded, A)[0]
     gate_run(loaded, result("critical", [failure(loaded, A)]))
-    again = resubmit(loaded, tmp_path, "again.csv", 800)
+    again = resubmit(loaded, tmp_path, "again_更正.csv", 800)
     gate_run(loaded, result("critical", [failure(loaded, A)]))
     assert held(loaded) == [(A, june, ["critical_check"], False, again), (A, again, ["critical_check"], False, None)]
     build(loaded)

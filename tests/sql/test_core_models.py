@@ -31,7 +31,7 @@ def loaded(con, tmp_path: Path):
                                                  [A, "2024年3月", "360", "330", ""], [C, "2024年2月", "50", "50", "40"],
                                                  [C, "2024年4月", "90", "90", "70"]], encoding="gb18030"),
         # a resubmission of A's March 2024 figure, written in 万元: 36.5 万元 = 365 千元
-        write_csv(tmp_path / "o2024_fix.csv", [h.replace("千元", "万元") for h in B204], [[A, "2024-03", "36.5", "33", ""]]),
+        write_csv(tmp_path / "o2024_更正.csv", [h.replace("千元", "万元") for h in B204], [[A, "2024-03", "36.5", "33", ""]]),
     ]
     for f in files:
         assert load_file(con, f).status == "loaded"

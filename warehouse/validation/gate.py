@@ -16,7 +16,9 @@ import duckdb
 import pandas as pd
 
 from expectations import CONFIG_FILE, SUITE_DIR
-from warehouse.build import build, needs_build
+from warehouse.build import FACTS
+from warehouse.publication import republish
+from warehouse.refresh import refresh
 from warehouse.db import init_schema, read_sql, session
 from warehouse.spec import load_contract
 from warehouse.validation import checks, quarantine, store
@@ -148,8 +150,7 @@ def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | Non
     suites = load_suites(config, suite_dir or SUITE_DIR)
     with session(db_path) as con:
         init_schema(con)
-        if needs_build(con):
-            build(con)
+        refresh(con)        # loads not yet in core (e.g. a run killed after its loads)
         run_id = store.start_run(con, period, config.version)
         with memory_limit(con, duckdb_memory):
             try:
@@ -159,14 +160,17 @@ def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | Non
                 store.finish_run(con, run_id, "error", str(err)[:2000])
                 raise err if isinstance(err, GateError) else GateError(f"{type(err).__name__}: {err}") from err
         if rebuild:
-            _rebuild(con, run_id)
+            _rebuild(con, run_id, period)
     return gate
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Core without the quarantined rows; a failure here leaves the results recorded, core as before."""
+def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date) -> None:
+    """Core without the quarantined rows (the period's, from it onwards: the only rows a gate run
+    holds or releases); a failure here leaves the results recorded, core as before."""
     try:
-        build(con)
+        changed = refresh(con, touched={name: [period] for name in FACTS}).changed
+        # published figures resting on rows this run held or released: a new vintage, now
+        republish(con, changed, f"validation run {run_id}")
     except Exception as err:
         raise GateError(f"run {run_id} is recorded, but core could not be rebuilt: "
                         f"{type(err).__name__}: {err}") from err

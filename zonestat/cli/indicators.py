@@ -20,17 +20,17 @@ order by v.value desc nulls last
 
 
 def compute(period_text: str, min_coverage: float | None = None):
-    """Evaluate the catalog for the period and export it; returns (period, export path)."""
+    """Evaluate the catalog for the period, keep it as a vintage and export it; returns (period, path)."""
     from warehouse.db import session
-    from warehouse.exports import export_indicators
-    from warehouse.indicators import MIN_COVERAGE, evaluate, parse_period
+    from warehouse.indicators import MIN_COVERAGE, parse_period
+    from warehouse.publication import publish_period
 
     period = parse_period(period_text)
     s = settings()
     with session(require_db(s)) as con:
-        evaluate(con, period, MIN_COVERAGE if min_coverage is None else min_coverage)
-        path = export_indicators(con, period, s.exports)
-    return period, path
+        done = publish_period(con, period, s.exports, reason="zonestat indicators",
+                              min_coverage=MIN_COVERAGE if min_coverage is None else min_coverage)
+    return period, done.export_path
 
 
 def briefing_rows(period) -> list[dict]:

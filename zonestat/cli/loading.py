@@ -31,7 +31,7 @@ def run_ingest(paths: list[Path], encoding: str | None = None, quiet: bool = Fal
     with Progress(console=console, transient=True, disable=quiet) as progress:
         task = progress.add_task("入库 loading", total=len(files))
         batch = ingest_paths(s.db_path, files, encoding=encoding,
-                             on_file=lambda r: progress.advance(task))
+                             on_file=lambda r: progress.advance(task), exports_dir=s.exports)
     for result in batch.results:
         if result.status == "failed":
             console.print(f"[red]✗ 失败 failed[/] {result.message}")
@@ -58,6 +58,11 @@ def print_summary(batch) -> None:
         print_table(audit.core_coverage(con), COVERAGE_COLUMNS, title="核心层数据 What core now holds")
     if skipped:
         console.print(f"{skipped} 个文件此前已入库, 未作改动 ({skipped} files were already loaded; nothing changed)")
+    for done in batch.republished:
+        what = (f"新版本 vintage {done.vintage_id}, {done.rows_changed} 项变动 figures changed" if done.new
+                else "数字未变 figures unchanged")
+        console.print(f"已发布期已更新 published period refreshed: {done.period:%Y-%m} ({what}; "
+                      f"`zonestat revisions --period {done.period:%Y-%m}`)", soft_wrap=True)
 
 
 def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (walked recursively)."),

@@ -133,13 +133,16 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[list
 
 def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
     """Evaluate what is missing, then read every table of the report for the period."""
+    from warehouse.publication import ensure_tables
+
     check_filings(con, period)
+    ensure_tables(con)
     evaluated = ensure_periods(con, period)
     validation = all(table_exists(con, "audit", t) for t in VALIDATION_TABLES)
     stage_problems(con, period, validation)
     headline = query(con, "report_headline", period=period)
     outlook, monthly = forecast_rows(con, period)
-    build = query(con, "report_build_info")
+    build = query(con, "report_build_info", period=period)
     return ReportData(
         period=period, period_label=headline[0]["period_label"] if headline else period_label(period),
         generated_at=dt.datetime.now().replace(microsecond=0), headline=headline,

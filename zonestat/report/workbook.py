@@ -81,6 +81,7 @@ def _about(ws: Worksheet, data: ReportData) -> None:
         ("报告期 Period", data.period), ("生成于 Generated at", data.generated_at),
         ("仓库构建于 Warehouse built at", build.get("built_at")), ("最大批次号 Max load id", build.get("max_load_id")),
         ("已入库文件 Files loaded", build.get("files_loaded")),
+        ("数据版本 Vintage of the period's figures", build.get("vintage_id")),
         ("本报告补算的期 Periods evaluated by this report",
          ", ".join(f"{p:%Y-%m}" for p in data.evaluated) or "无 none"),
         ("审核运行 Validation run", f"#{run['run_id']} {run['status']}" if run else "本期尚无 none for this period"),

@@ -5,17 +5,22 @@
 -- earlier filing of the year (0 when there is none: a unit's first filing of the year carries its
 -- whole YTD); after a skipped month it carries the skipped months too. `months_covered` and
 -- `month_basis` say which (consecutive | first_of_year | after_gap).
--- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, staging.register_typed.
+-- Grain: one row per enterprise_id x period. Upstream: staging.b204_1, staging.register_typed,
+-- meta.prior_industrial_output (core's filings of the year before $lo; warehouse/build.py). Parameters: $lo, $hi
+-- (the periods built; a full build passes the whole range).
 with filings as (
     select
         f.*,
         year(f.period) as year,
-        month(f.period) as month
+        month(f.period) as month,
+        f.period between $lo and $hi as in_build
     from staging.b204_1 as f
     semi join staging.register_typed as e using (enterprise_id)   -- in some year's register
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1
+        and (f.period between $lo and $hi
+             or f.period between ($lo::date - interval 1 year) and ($hi::date - interval 1 year))
 ),
 
 based as (
@@ -28,6 +33,16 @@ based as (
     from filings as s
     left join filings as py
         on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
+    where s.in_build
+),
+
+candidates as (
+    -- earlier filings of the same year: this build's, and core's before the build range
+    select enterprise_id, period, year, gross_output_value_ytd, gross_output_value_ytd_py, sales_output_value_ytd, sales_output_value_ytd_py, export_delivery_value_ytd, export_delivery_value_ytd_py
+    from based
+    union all
+    select enterprise_id, period, year, gross_output_value_ytd, gross_output_value_ytd_py, sales_output_value_ytd, sales_output_value_ytd_py, export_delivery_value_ytd, export_delivery_value_ytd_py
+    from meta.prior_industrial_output
 ),
 
 paired as (
@@ -42,7 +57,7 @@ paired as (
         p.sales_output_value_ytd_py as p_sales_ytd_py,
         p.export_delivery_value_ytd_py as p_export_ytd_py
     from based as b
-    asof left join based as p
+    asof left join candidates as p
         on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
 ),
 

@@ -4,16 +4,21 @@
 -- core/industrial_output.sql: a project's first filing of the year carries its whole YTD (a project
 -- entering in March counts from January, nothing is lost from the month or from next year's base);
 -- after a skipped month the next filing carries the skipped months too (`month_basis` says which).
--- Grain: one row per project_id x period. Upstream: staging.f206_1.
+-- Grain: one row per project_id x period. Upstream: staging.f206_1,
+-- meta.prior_investment (core's filings of the year before $lo; warehouse/build.py). Parameters: $lo, $hi
+-- (the periods built; a full build passes the whole range).
 with filings as (
     select
         f.*,
         year(f.period) as year,
-        month(f.period) as month
+        month(f.period) as month,
+        f.period between $lo and $hi as in_build
     from staging.f206_1 as f
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1
+        and (f.period between $lo and $hi
+             or f.period between ($lo::date - interval 1 year) and ($hi::date - interval 1 year))
 ),
 
 based as (
@@ -24,6 +29,16 @@ based as (
     from filings as s
     left join filings as py
         on py.project_id = s.project_id and py.period = cast(s.period - interval 1 year as date)
+    where s.in_build
+),
+
+candidates as (
+    -- earlier filings of the same year: this build's, and core's before the build range
+    select project_id, period, year, completed_investment_ytd, completed_investment_ytd_py
+    from based
+    union all
+    select project_id, period, year, completed_investment_ytd, completed_investment_ytd_py
+    from meta.prior_investment
 ),
 
 paired as (
@@ -34,7 +49,7 @@ paired as (
         p.completed_investment_ytd as p_ytd,
         p.completed_investment_ytd_py as p_ytd_py
     from based as b
-    asof left join based as p
+    asof left join candidates as p
         on p.project_id = b.project_id and p.year = b.year and b.period > p.period
 ),
 

@@ -2,17 +2,22 @@
 -- prior-year base. Jan-Feb is one period keyed on February. Months from year to date as in
 -- core/industrial_output.sql (first filing of the year: the whole YTD; after a skipped month: the
 -- skipped months too; `month_basis` says which).
--- Grain: one row per enterprise_id x period. Upstream: staging.e204_1, staging.register_typed.
+-- Grain: one row per enterprise_id x period. Upstream: staging.e204_1, staging.register_typed,
+-- meta.prior_trade (core's filings of the year before $lo; warehouse/build.py). Parameters: $lo, $hi
+-- (the periods built; a full build passes the whole range).
 with filings as (
     select
         f.*,
         year(f.period) as year,
-        month(f.period) as month
+        month(f.period) as month,
+        f.period between $lo and $hi as in_build
     from staging.e204_1 as f
     semi join staging.register_typed as e using (enterprise_id)   -- in some year's register
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1
+        and (f.period between $lo and $hi
+             or f.period between ($lo::date - interval 1 year) and ($hi::date - interval 1 year))
 ),
 
 based as (
@@ -24,6 +29,16 @@ based as (
     from filings as s
     left join filings as py
         on py.enterprise_id = s.enterprise_id and py.period = cast(s.period - interval 1 year as date)
+    where s.in_build
+),
+
+candidates as (
+    -- earlier filings of the same year: this build's, and core's before the build range
+    select enterprise_id, period, year, goods_sales_ytd, goods_sales_ytd_py, retail_sales_ytd, retail_sales_ytd_py
+    from based
+    union all
+    select enterprise_id, period, year, goods_sales_ytd, goods_sales_ytd_py, retail_sales_ytd, retail_sales_ytd_py
+    from meta.prior_trade
 ),
 
 paired as (
@@ -36,7 +51,7 @@ paired as (
         p.goods_sales_ytd_py as p_goods_ytd_py,
         p.retail_sales_ytd_py as p_retail_ytd_py
     from based as b
-    asof left join based as p
+    asof left join candidates as p
         on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
 ),
 

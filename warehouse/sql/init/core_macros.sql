@@ -15,3 +15,8 @@ create or replace macro zs_month_basis(month, prev_period) as case
     when month(prev_period) = month - 1 then 'consecutive'
     else 'after_gap'
 end;
+
+-- two evaluations of one figure are the same when equal up to the rounding noise of summing in
+-- another order (a relative 1e-9): a new publication (vintage) only when a figure really moved
+create or replace macro zs_same_figure(a, b) as
+    (a is null and b is null) or coalesce(abs(a - b) <= 1e-9 * greatest(1.0, abs(a), abs(b)), false);

@@ -67,11 +67,24 @@ create table if not exists audit.load_warnings (
     message     varchar not null
 );
 
+-- what each loaded file says about itself, for the precedence of its rows (warehouse/revisions.py):
+-- revision 0 = original, 1.. = correction (更正) from the file name; the period it was received for
+create table if not exists audit.load_precedence (
+    load_id         bigint primary key,
+    revision        integer not null,
+    marker          varchar,            -- the revision marker as written in the file name
+    received_period date,               -- from the file name, else the latest period of its rows
+    received_from   varchar             -- name | rows
+);
+
 create table if not exists meta.builds (
     built_at    timestamp not null,
     max_load_id bigint not null,
     seconds     double not null
 );
+alter table meta.builds add column if not exists kind varchar;        -- full | incremental
+alter table meta.builds add column if not exists fingerprint varchar; -- warehouse/build.py fingerprint()
+alter table meta.builds add column if not exists periods integer;     -- incremental: fact tables rebuilt
 
 -- which typing SQL the rows of staging.<form>_typed were typed with (re-typed from raw on change)
 create table if not exists meta.staging_typing (

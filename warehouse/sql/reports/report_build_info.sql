@@ -1,5 +1,6 @@
--- Purpose: when the warehouse behind the report was last rebuilt and from how many loads.
--- Grain: one row. Upstream: meta.builds, audit.loads.
+-- Purpose: when the warehouse behind the report was last rebuilt and from how many loads, and
+-- which publication (vintage) of the period's figures the report shows.
+-- Grain: one row. Upstream: meta.builds, audit.loads, marts.publications. Parameter: $period.
 with latest_build as (
     select built_at, max_load_id
     from meta.builds
@@ -15,10 +16,20 @@ loads as (
     from audit.loads
 ),
 
+vintage as (
+    select vintage_id, published_at, reason
+    from marts.publications
+    where period = $period::date
+    order by vintage_id desc
+    limit 1
+),
+
 final as (
-    select b.built_at, b.max_load_id, l.files_loaded, l.files_failed, l.last_load_at
+    select b.built_at, b.max_load_id, l.files_loaded, l.files_failed, l.last_load_at,
+           v.vintage_id, v.published_at as vintage_published_at, v.reason as vintage_reason
     from loads as l
     left join latest_build as b on true
+    left join vintage as v on true
 )
 
 select * from final
