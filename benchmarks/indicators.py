@@ -211,9 +211,16 @@ def _evaluations(db: str, repeat: int, queue) -> None:
             rows = evaluate(con, PERIOD)
             times.append(time.perf_counter() - started)
             cpus.append(_cpu() - cpu)
+        from warehouse.publication import publish_period
+        started = time.perf_counter()
+        publish_period(con, PERIOD)           # evaluate, then keep it as a vintage with its loads
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        publish_period(con, PERIOD)           # again: compared with that vintage, nothing new
+        again = time.perf_counter() - started
     finally:
         con.close()
-    queue.put((times, cpus, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    queue.put((times, cpus, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, first, again))
 
 
 def timed_evaluations(db: Path, repeat: int) -> tuple[list[float], list[float], int, int]:
@@ -243,8 +250,8 @@ def main() -> int:
         for label, firms, repeat in (("small", args.small_enterprises, 1), ("large", args.enterprises, args.repeat)):
             db = tmp / f"{label}.duckdb"
             secs, counts = create(db, firms)
-            times, cpus, rows, peak = timed_evaluations(db, repeat)
-            rows_out[label] = (firms, secs, counts, times, rows, db.stat().st_size, cpus, peak)
+            times, cpus, rows, peak, first, again = timed_evaluations(db, repeat)
+            rows_out[label] = (firms, secs, counts, times, rows, db.stat().st_size, cpus, peak, first, again)
         print(f"\n{'':<34}{'small':>16}{'large':>16}")
         small, large = rows_out["small"], rows_out["large"]
         print(f"{'industrial enterprises':<34}{small[0]:>16,}{large[0]:>16,}")
@@ -262,6 +269,8 @@ def main() -> int:
               f"{statistics.median(large[6]):>16.2f}   (user + system, both cores)")
         print(f"{'evaluate process peak RSS (MiB)':<34}{small[7] / 1024:>16,.0f}{large[7] / 1024:>16,.0f}")
         print(f"{'indicator rows written':<34}{small[4]:>16,}{large[4]:>16,}")
+        print(f"{'publish_period, first vintage (s)':<34}{small[8]:>16.2f}{large[8]:>16.2f}   (evaluate + vintage + its loads)")
+        print(f"{'publish_period, unchanged (s)':<34}{small[9]:>16.2f}{large[9]:>16.2f}   (evaluate + compare, no new vintage)")
         print(f"\nperiod {PERIOD:%Y-%m}; load average at the end {os.getloadavg()[0]:.1f} (2 cores: above 2 means "
               "other work shared the machine)")
         if args.keep:

@@ -158,6 +158,8 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
                 con.unregister("_fc_extra")
         counts = {n: con.execute(f"select count(*) from marts.{n} where as_of = ?", [as_of]).fetchone()[0]
                   for n in MARTS if _exists(con, n)}
+        if _exists(con, "forecast_stale"):       # made again from the current figures
+            con.execute("delete from marts.forecast_stale where as_of = ?", [as_of])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

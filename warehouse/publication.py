@@ -33,6 +33,8 @@ DDL = [
         primary key (vintage_id, indicator_id, "window", breakdown, member))""",
 ]
 KEY = ("indicator_id", "window", "breakdown", "member")
+STALE_DDL = """create table if not exists marts.forecast_stale (
+    as_of date primary key, marked_at timestamp not null, reason varchar not null)"""
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,24 @@ class Publication:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for sql in DDL:
+    for sql in (*DDL, STALE_DDL):
         con.execute(sql)
+
+
+def mark_stale_forecasts(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str) -> list[dt.date]:
+    """Stored forecasts whose history a change reaches (as-of month on or after the earliest changed
+    period) are marked stale until they are made again (`zonestat forecast`, the pipeline): the
+    report and `zonestat revisions` say so. Returns their as-of months."""
+    ensure_tables(con)
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                         "and table_name = 'forecast_full_year'").fetchone()[0]
+    if not exists or not changed:
+        return []
+    stale = [r[0] for r in con.execute("select distinct as_of from marts.forecast_full_year where as_of >= ? "
+                                       "order by as_of", [min(changed)]).fetchall()]
+    con.executemany("insert or replace into marts.forecast_stale values (?, now()::timestamp, ?)",
+                    [[as_of, reason] for as_of in stale])
+    return stale
 
 
 def _loads_sql(period_param: str = "$period") -> str:
@@ -149,6 +167,7 @@ def republish(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str
     """Re-evaluate every published period that the changed core periods feed (the period itself,
     the same month one and two years on), into the export folder of its last publication
     (`exports_dir` where it has none)."""
+    mark_stale_forecasts(con, changed, reason)
     affected = {dt.date(p.year + k, p.month, 1) for p in changed for k in (0, 1, 2)}
     out = []
     for period in sorted(affected & set(published_periods(con))):

@@ -23,7 +23,7 @@ from warehouse.build import build
 from warehouse.indicators import evaluate
 from warehouse.ingest import load_file
 
-R1, R2 = credit_code(301), credit_code(302)
+R1, R2, R3 = credit_code(301), credit_code(302), credit_code(303)
 FAI = ["项目代码", "报告期", "项目名称", "行业代码", "计划总投资", "本年完成投资"]
 REG = ["统一社会信用代码", "单位详细名称", "年份", "单位类型", "是否规上限上", "行业代码", "所在片区"]
 TRADE = ["统一社会信用代码", "报告期", "商品销售额本年累计", "零售额本年累计"]
@@ -49,6 +49,8 @@ def zone(tmp_path_factory):
                                                  ((2, 100), (3, 150), (4, 210), (5, 260), (6, 300))]),
         write_csv(tmp / "trade2024.csv", TRADE, [[R1, f"2024-{m:02d}", 2 * v, v] for m, v in ((2, 110), (3, 170), (4, 230), (6, 340))]
                   + [[R2, f"2024-{m:02d}", 2 * v, v] for m, v in ((2, 50), (3, 80), (4, 120), (5, 160), (6, 200))]),
+        # R3 files with its 上年同期 but is in no register: held out of every figure
+        write_csv(tmp / "trade2024_r3.csv", [*TRADE, "零售额上年同期累计"], [[R3, "2024-06", 300, 100, 80]]),
     ]
     for f in files:
         assert load_file(con, f).status == "loaded", f
@@ -137,3 +139,14 @@ def test_full_year_bases_come_from_december_ytd(zone):
     assert bases[("fai_growth", "全区")] == (pytest.approx(450.0), pytest.approx(1900.0), pytest.approx(1450.0), 0)
     # 厨具 has no project this year, and still gets its base
     assert bases[("fai_growth", "kitchenware")][:2] == (pytest.approx(200.0), pytest.approx(900.0))
+
+
+def test_a_filer_outside_the_register_is_listed_with_the_figure_it_would_change(zone):
+    from warehouse.db import fetch_dicts, read_sql
+
+    [row] = fetch_dicts(zone, read_sql("reports/report_outside_register.sql"), {"period": JUN})
+    assert (row["form"], row["enterprise_id"], row["amount"], row["base"]) == ("E204-1", R3, 10.0, 8.0)
+    # retail growth now 34 / 30 (R1 only); with R3 admitted (34 + 10) / (30 + 8)
+    assert row["indicator_value"] == pytest.approx((34 / 30 - 1) * 100)
+    assert row["value_if_admitted"] == pytest.approx((44 / 38 - 1) * 100)
+    assert value(zone, "retail_sales_value", JUN) == pytest.approx(540 / 10 / 1e4)   # R3 is in no figure

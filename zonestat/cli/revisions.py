@@ -39,15 +39,19 @@ def revisions(period: str = typer.Option(..., "--period", "-p", help="A publishe
                        + ", ".join(str(v["vintage_id"]) for v in vintages), EXIT_USAGE)
         rows = fetch_dicts(con, read_sql("reports/revisions.sql"),
                            {"new": chosen["vintage_id"], "old": chosen["previous_vintage"]})
+        stale = fetch_dicts(con, "select as_of, marked_at, reason from marts.forecast_stale order by as_of")
     if breakdown:
         rows = [r for r in rows if r["breakdown"] == breakdown]
     if json_out:
-        print(to_json([{"vintages": vintages, "compared": chosen, "changes": rows}]))
+        print(to_json([{"vintages": vintages, "compared": chosen, "changes": rows, "stale_forecasts": stale}]))
         return
     print_table(vintages, {"vintage_id": "版本 vintage", "published_at": "发布 published", "reason": "原因 reason",
                            "rows_changed": "变动 changed", "max_load_id": "截至批次 up to load"},
                 title=f"{period} 发布版本 Publications (vintages)")
     print_changes(period, chosen, rows)
+    for r in stale:
+        console.print(f"[yellow]预测待更新 stale forecast[/]: as of {r['as_of']:%Y-%m} rests on figures revised since "
+                      f"({r['reason']}); run `zonestat forecast --as-of {r['as_of']:%Y-%m}`", soft_wrap=True)
 
 
 def _show(value, decimals) -> str:

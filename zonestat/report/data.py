@@ -40,8 +40,10 @@ class ReportData:
     reasons: list[dict]
     followups: list[dict]
     lineage: list[dict]
+    outside: list[dict]
     build: dict
     validation_run: dict | None = None
+    forecast_stale: dict | None = None
     evaluated: list[dt.date] = field(default_factory=list)
 
     def table(self, name: str) -> list[dict]:
@@ -150,5 +152,8 @@ def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
         trends=query(con, "report_trends", period=period), forecast=outlook, forecast_monthly=monthly,
         filings=query(con, "report_filings"), reasons=query(con, "report_quality_reasons", period=period),
         followups=query(con, "report_followups"), lineage=query(con, "report_lineage", period=period),
+        outside=query(con, "report_outside_register", period=period),
+        forecast_stale=next(iter(fetch_dicts(con, "select as_of, marked_at, reason from marts.forecast_stale "
+                                                  "where as_of = ?", [period])), None),
         build=build[0] if build else {},
         validation_run=latest_validation_run(con, period) if validation else None, evaluated=evaluated)

@@ -87,6 +87,12 @@ TABLES = {t.name: t for t in (
         C("contact_phone", "电话", "Phone"), C("severity_label", "级别", "Severity"),
         C("issues", "问题数", "Issues", "int"),
         C("problems", "问题", "Problems"))),
+    Table("outside", "名录外单位", "名录外报送单位 Filers outside the register", (
+        C("form", "表式", "Form"), C("enterprise_id", "统一社会信用代码", "Credit code"),
+        C("file_name", "文件", "File"), C("source_row", "行", "Row", "int"),
+        C("amount", "本期累计(万元)", "YTD (10k yuan)", "num1"), C("base", "上年同期(万元)", "Prior year (10k yuan)", "num1"),
+        C("indicator_zh", "所涉指标", "Indicator"), C("indicator_value", "现值%", "Now %", "num2"),
+        C("value_if_admitted", "纳入后%", "If admitted %", "num2"))),
     Table("lineage", "数据来源", "数据来源 Sources of the figures", (
         C("form", "表式", "Form"), C("period_label", "报告期", "Period"),
         C("rows_used", "使用行数", "Rows used", "int"),
