@@ -122,6 +122,15 @@ def test_forecast_check_compares_with_months_filed_later(zone):
 
     check = {r["indicator_id"]: r for r in json.loads(result.output)}["industrial_output_growth"]
     assert check["months"] == 6 and check["mape_pct"] < 15
+    # the H2 actual is December's YTD minus June's, over the units the June growth was measured on
+    with duckdb.connect(str(zone / "warehouse.duckdb"), read_only=True) as con:
+        h2 = con.execute("""
+            select sum(d.ytd - j.ytd) from marts.measure_facts as j
+            join marts.measure_facts as d on d.unit_id = j.unit_id and d.measure = j.measure
+             and d.period = date '2024-12-01'
+            where j.period = date '2024-06-01' and j.measure = 'gross_output_value'
+              and j.scope = 'industry_above_scale' and j.ytd_py is not null""").fetchone()[0]
+    assert check["actual_rest"] == pytest.approx(h2)
 
 
 @pytest.mark.slow
