@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -37,7 +37,8 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
 
     from warehouse import forecasts
     from warehouse.db import session
-    from warehouse.indicators import evaluate, parse_period
+    from warehouse.indicators import parse_period
+    from warehouse.publication import publish_period
     from warehouse.targets import load_targets
 
     settings = load_settings()
@@ -45,12 +46,14 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
     folder = settings.work / f"forecast-{as_of}"
     folder.mkdir(parents=True, exist_ok=True)
     with session(settings.db_path) as con:
-        evaluate(con, period)
+        publish_period(con, period, settings.exports, reason="forecast")   # the figures it forecasts from
         series = forecasts.series_table(con, period)
         meta = forecasts.series_meta(con, period, series, load_targets(period.year, targets_path))
     pq.write_table(series, folder / "series.parquet")
     pq.write_table(meta, folder / "meta.parquet")
     chunks = forecasts.split_series(series["series_id"].to_pylist(), settings.workers)
+    get_run_logger().info("%s: %d series (%d months of history) in %d chunks, %d steps ahead", as_of,
+                          meta.num_rows, series.num_rows, len(chunks), forecasts.horizon(period))
     return {"series": str(folder / "series.parquet"), "meta": str(folder / "meta.parquet"),
             "chunks": chunks, "steps": forecasts.horizon(period), "folder": str(folder)}
 
@@ -79,6 +82,7 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
         counts = forecasts.store(con, period, pq.read_table(meta_path), forecasts.read_chunk_files(outputs))
         if "skipped" not in counts:
             counts["exports"] = export_forecasts(con, period, settings.exports)
+    get_run_logger().info("%s: forecasts stored: %s", as_of, {k: v for k, v in counts.items() if k != "exports"})
     return counts
 
 

@@ -1,16 +1,27 @@
-"""The monthly pipeline as Prefect flows: one flow per stage, run in order by a parent flow."""
+"""The monthly pipeline as Prefect flows: the stages run as tasks of one flow run, in order.
+
+Single-threaded math is pinned here too (before numpy loads), not only by the CLI: a worker
+starts flow runs without the CLI's environment, and statsmodels fits under a process worker ran
+2-3x slower without it (prefect.yaml sets the same variables for every deployment).
+"""
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
+import os
 
-from prefect import flow
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from flows import stages
-from flows.forecast import forecast_with_runner
-from warehouse.lock import exclusive
-from warehouse.publish import gate_failure_message, gate_markdown
-from zonestat.settings import load_settings
+import datetime as dt  # noqa: E402
+
+from prefect import flow  # noqa: E402
+
+from flows import stages  # noqa: E402
+from flows.forecast import forecast_with_runner  # noqa: E402
+from warehouse.lock import exclusive  # noqa: E402
+from warehouse.publish import gate_failure_message, gate_markdown  # noqa: E402
+from zonestat.settings import load_settings  # noqa: E402
+
+MIN_FILED_SHARE = 0.5   # below this share of expected filers a month is not published (LowCoverage)
 
 
 def check_period(period: str) -> str:
@@ -21,61 +32,63 @@ def check_period(period: str) -> str:
     return period
 
 
-@flow(name="ingest", flow_run_name="ingest")
-def ingest_flow(paths: list[str] | None = None) -> dict:
-    """Load new files from the given paths, or from the inbox of ZONESTAT_HOME."""
-    settings = load_settings()
-    settings.ensure_dirs()
-    return stages.ingest_files([str(p) for p in (paths or [settings.inbox])])
-
-
-@flow(name="validate", flow_run_name="validate-{period}")
-def validate_flow(period: str) -> dict:
-    return stages.validation_gate(check_period(period))
-
-
 def gate_failure(period: str, gate: dict):
     """A Failed state naming the critical checks: the period's figures are not published."""
     from prefect.states import Failed
 
+    stages.gate_failure_artifact(period, gate)
     return Failed(message=gate_failure_message(period, gate))
 
 
-@flow(name="indicators", flow_run_name="indicators-{period}")
-def indicators_flow(period: str) -> dict:
-    return stages.evaluate_indicators(check_period(period))
+def not_ready(period: str, readiness: dict):
+    """A Cancelled state named for why the month is not published: nothing filed, or too few."""
+    from prefect.states import Cancelled
+
+    if readiness["filed"] == 0:
+        return Cancelled(name="NoData", message=f"{period}: 本期无数据 no filings for this month yet; nothing "
+                                                "was published. Run again once its files are in.")
+    return Cancelled(name="LowCoverage", message=(
+        f"{period}: 报送率过低 coverage too low: {readiness['filed']} of {readiness['expected']} expected units "
+        f"filed ({readiness['share']:.0%} < {readiness['floor']:.0%}); nothing was published. Run again when more "
+        "have filed, or lower min_filed_share."))
 
 
-@flow(name="publish", flow_run_name="publish-{period}")
-def publish_flow(period: str, since_load: int, outputs: dict[str, str], gate: str | None = None) -> str:
-    """The planners' report and workbook, then the run's artifacts pointing at every output."""
-    check_period(period)
-    report = stages.build_report(period)
-    return stages.publish_artifacts(period, since_load, {**outputs, **report}, gate)
+def _run_name() -> str:
+    """The flow run's name carries the period, also when a schedule leaves it empty."""
+    from prefect.runtime import flow_run
+
+    period = (flow_run.parameters or {}).get("period") or resolve_period()
+    return f"monthly-{period}"
 
 
-@flow(name="monthly-pipeline", flow_run_name="monthly-{period}")
+@flow(name="monthly-pipeline", flow_run_name=_run_name)
 def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical: bool = False,
-                     lock_wait_seconds: float | None = None):
+                     lock_wait_seconds: float | None = None, min_filed_share: float = MIN_FILED_SHARE):
     """Ingest new filings, validate the period, compute its indicators and forecast, publish.
 
-    A period failing a critical check stops here (a Failed state naming the checks) unless
-    allow_critical; the failing rows are quarantined either way. Holds the warehouse's run lock:
-    a second run for the same warehouse waits (`lock_wait_seconds`, default ZONESTAT_LOCK_WAIT),
-    then fails clearly.
+    A month with nothing filed, or fewer filers than `min_filed_share` of those expected, stops
+    before anything is published (a Cancelled state named NoData or LowCoverage). A period failing
+    a critical check stops (a Failed state naming the checks, and an artifact) unless
+    allow_critical; the failing rows are quarantined either way. Holds the warehouse's run lock.
     """
     check_period(period)
     settings = load_settings()
     settings.ensure_dirs()
-    with exclusive(settings.db_path, lock_wait_seconds, holder=f"monthly pipeline {period}"):
+    wait = settings.lock_wait if lock_wait_seconds is None else lock_wait_seconds
+    with exclusive(settings.db_path, wait, holder=f"monthly pipeline {period}"):
         since = stages.last_load_id()
-        loaded = ingest_flow(paths)
-        gate = validate_flow(period)
+        loaded = stages.ingest_files([str(p) for p in (paths or [settings.inbox])])
+        readiness = stages.period_readiness(period, min_filed_share)
+        if not readiness["ready"]:
+            return not_ready(period, readiness)
+        gate = stages.validation_gate(period)
         if gate["critical"] and not allow_critical:
             return gate_failure(period, gate)
-        figures = indicators_flow(period)
+        figures = stages.evaluate_indicators(period)
         outlook = forecast_with_runner(period)
-        markdown = publish_flow(period, since, outputs(figures, outlook), gate_markdown(gate))
+        report = stages.build_report(period)
+        markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report},
+                                            gate_markdown(gate))
     return {"period": period, "ingest": loaded, "validation": gate, "indicators": figures, "forecast": outlook,
             "briefing": markdown}
 
@@ -90,20 +103,29 @@ def outputs(figures: dict, outlook: dict) -> dict[str, str]:
     return paths
 
 
-@flow(name="scheduled-monthly-pipeline", flow_run_name="scheduled-{period}")
-def scheduled_monthly_pipeline(period: str = "", paths: list[str] | None = None, allow_critical: bool = False):
-    """The scheduled entry point: an empty period means the month before today (Asia/Shanghai)."""
-    return monthly_pipeline(period or previous_month(), paths, allow_critical)
+def resolve_period(today: dt.date | None = None) -> str:
+    """The month a run reports, by the reporting calendar (warehouse/calendar.py): from the close
+    day (ZONESTAT_CLOSE_DAY, default the 12th) the month before, else the one before that; today
+    is ZONESTAT_TODAY when pinned, else the date in Asia/Shanghai."""
+    from zoneinfo import ZoneInfo
+
+    from warehouse.calendar import reporting_period
+
+    settings = load_settings()
+    today = today or settings.today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return reporting_period(today, settings.close_day)
 
 
 def previous_month(today: dt.date | None = None) -> str:
-    """The month just closed. January is reported with February, so the February run (whose
-    closed month would be January) recomputes last December instead; March's run gives 1-2月."""
-    today = today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-    if month == 1:  # the January run would ask for January, which is reported with February
-        year, month = year - 1, 12
-    return f"{year}-{month:02d}"
+    """The month a run on `today` reports (kept for callers of the earlier name)."""
+    return resolve_period(today)
+
+
+@flow(name="scheduled-monthly-pipeline", flow_run_name=_run_name)
+def scheduled_monthly_pipeline(period: str = "", paths: list[str] | None = None, allow_critical: bool = False,
+                               min_filed_share: float = MIN_FILED_SHARE):
+    """The scheduled entry point: an empty period means the month the reporting calendar gives."""
+    return monthly_pipeline.fn(period or resolve_period(), paths, allow_critical, None, min_filed_share)
 
 
 @flow(name="forecast-only", flow_run_name="forecast-only-{period}")
@@ -112,9 +134,10 @@ def forecast_only(period: str) -> dict:
     check_period(period)
     with exclusive(load_settings().db_path, holder=f"forecast-only {period}"):
         since = stages.last_load_id()
-        figures = indicators_flow(period)
+        figures = stages.evaluate_indicators(period)
         outlook = forecast_with_runner(period)
-        markdown = publish_flow(period, since, outputs(figures, outlook))
+        report = stages.build_report(period)
+        markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report})
     return {"period": period, "indicators": figures, "forecast": outlook, "briefing": markdown}
 
 
@@ -131,14 +154,16 @@ def backfill(start: str, end: str, paths: list[str] | None = None, allow_critica
     done, held = [], {}
     with exclusive(settings.db_path, holder=f"backfill {start}..{end}"):
         since = stages.last_load_id()
-        ingest_flow(paths)
+        stages.ingest_files([str(p) for p in (paths or [settings.inbox])])
         for period in periods:
-            gate = validate_flow(period)
+            gate = stages.validation_gate(period)
             if gate["critical"] and not allow_critical:
                 held[period] = gate_failure_message(period, gate)
                 continue
-            figures = indicators_flow(period)
-            publish_flow(period, since, {"indicators_parquet": figures["parquet"]}, gate_markdown(gate))
+            figures = stages.evaluate_indicators(period)
+            report = stages.build_report(period)
+            stages.publish_artifacts(period, since, {"indicators_parquet": figures["parquet"], **report},
+                                     gate_markdown(gate))
             done.append(period)
     return {"published": done, "held": held}
 

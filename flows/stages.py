@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from zonestat.settings import load_settings
@@ -19,6 +19,14 @@ def ingest_files(paths: list[str]) -> dict:
 
     settings = load_settings()
     batch = ingest_paths(settings.db_path, [Path(p) for p in paths], exports_dir=settings.exports)
+    log = get_run_logger()
+    for r in batch.results:
+        log.info("%s %s: %s, %d rows read, %d loaded, %d rejected%s", "入库" if r.status == "loaded" else r.status,
+                 r.path.name, r.form or "?", r.rows_read, r.rows_loaded, r.rows_rejected,
+                 f" ({r.message})" if r.message else "")
+    log.info("core: %s build %.2f s, periods changed: %s; published periods refreshed: %s", batch.refreshed.kind,
+             batch.build_seconds, ", ".join(f"{p:%Y-%m}" for p in sorted(batch.refreshed.changed)) or "none",
+             ", ".join(f"{p.period:%Y-%m} (vintage {p.vintage_id})" for p in batch.republished) or "none")
     return {"loaded": batch.count("loaded"), "skipped": batch.count("skipped"), "failed": batch.count("failed"),
             "rows_rejected": batch.rows_rejected, "built": batch.built,
             "republished": [p.period.isoformat()[:7] for p in batch.republished]}
@@ -33,10 +41,53 @@ def validation_gate(period: str) -> dict:
     gate = run_gate(settings.db_path, period, docs_dir=settings.home / "validation" / "docs")
     failed = [{"check": r.check, "suite": r.suite, "severity": r.severity, "rows": r.unexpected_count,
                "reason": r.reason_zh or r.reason_en} for r in gate.results if not r.success]
+    get_run_logger().info("%s: validation run %s %s, %d rows checked, %d quarantined, %d released, %d critical, "
+                          "%d warnings", period, gate.run_id, gate.status, gate.rows_checked, gate.quarantined,
+                          gate.released, len([f for f in failed if f["severity"] == "critical"]),
+                          len([f for f in failed if f["severity"] != "critical"]))
     return {"run_id": gate.run_id, "status": gate.status, "quarantined": gate.quarantined,
             "released": gate.released, "provisional": gate.provisional, "docs": gate.docs_url,
             "critical": [f for f in failed if f["severity"] == "critical"],
             "warnings": [f for f in failed if f["severity"] != "critical"]}
+
+
+@task(name="period-readiness", cache_policy=NO_CACHE)
+def period_readiness(period: str, floor: float) -> dict:
+    """Filed against expected units of the period, per scope; ready when anything was filed and
+    the above-scale industrial share (the headline forms') reaches `floor`."""
+    from warehouse.db import fetch_dicts, read_sql, session
+    from warehouse.indicators import parse_period
+
+    with session(load_settings().db_path, read_only=True) as con:
+        scopes = fetch_dicts(con, read_sql("reports/period_readiness.sql"), {"period": parse_period(period)})
+    filed, expected = sum(r["filed"] for r in scopes), sum(r["expected"] for r in scopes)
+    share = filed / expected if expected else (1.0 if filed else 0.0)
+    ready = filed > 0 and share >= floor
+    get_run_logger().info("%s: %d of %d expected units filed (%.0f%%; floor %.0f%%): %s", period, filed, expected,
+                          share * 100, floor * 100, "ready" if ready else "not published")
+    return {"filed": filed, "expected": expected, "share": share, "floor": floor, "ready": ready, "scopes": scopes}
+
+
+@task(name="gate-failure-artifact", cache_policy=NO_CACHE)
+def gate_failure_artifact(period: str, gate: dict) -> str:
+    """A markdown artifact for a run the validation gate stopped: checks, follow-ups, what to do."""
+    from prefect.artifacts import create_markdown_artifact
+
+    from warehouse.db import session
+    from warehouse.indicators import parse_period
+    from warehouse.publish import gate_failure_markdown
+    from warehouse.validation.followups import followup_rows
+
+    with session(load_settings().db_path, read_only=True) as con:
+        rows = followup_rows(con, parse_period(period))
+    counts: dict[str, int] = {}
+    for severity in sorted({r.get("severity_label") or "?" for r in rows}):
+        counts[severity] = len({r["unit_id"] for r in rows if (r.get("severity_label") or "?") == severity})
+    markdown = gate_failure_markdown(period, gate, counts)
+    create_markdown_artifact(markdown, key=f"gate-failed-{period}", description=f"{period} 审核未通过 gate failed")
+    get_run_logger().warning("%s: validation gate failed %d critical check(s); see the artifact gate-failed-%s",
+                             period, len(gate["critical"]), period)
+    return markdown
 
 
 @task(name="last-load-id", cache_policy=NO_CACHE)
@@ -60,6 +111,8 @@ def evaluate_indicators(period: str) -> dict:
     with session(settings.db_path) as con:
         done = publish_period(con, parse_period(period), settings.exports, reason="monthly pipeline")
         rows = con.execute("select count(*) from marts.indicator_values where period = ?", [done.period]).fetchone()[0]
+    get_run_logger().info("%s: %d indicator rows, vintage %d (%s), exported to %s", period, rows, done.vintage_id,
+                          f"{done.rows_changed} changed" if done.new else "unchanged", done.export_path)
     return {"rows": rows, "parquet": str(done.export_path), "vintage": done.vintage_id}
 
 
@@ -74,7 +127,9 @@ def build_report(period: str) -> dict[str, str]:
     try:
         written = build(settings.db_path, parse_period(period), settings.reports / period)
     except NoFilings as err:
+        get_run_logger().warning("%s: report skipped: %s", period, err)
         return {"report": f"skipped: {err}"}
+    get_run_logger().info("%s: report written: %s", period, ", ".join(str(p) for p in written.values()))
     return {f"report_{kind}": str(path) for kind, path in written.items()}
 
 

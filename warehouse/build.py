@@ -85,16 +85,18 @@ def fingerprint() -> str:
 
 
 def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date | None) -> None:
-    """meta.prior_<table>: core's filings of the year before `lo`, the earlier filings the month
-    derivation may pair with; empty for a full build (lo None)."""
+    """meta.prior_<table>: each unit's latest filing of the year before `lo` (the one its first
+    month in the build range derives from); empty for a full build (lo None)."""
     key, measures = FACTS[name]
     table = name.split(".")[1]
     cols = ", ".join(f"{m}_ytd double, {m}_ytd_py double" for m in measures)
     con.execute(f"create or replace table meta.prior_{table} ({key} varchar, period date, year bigint, {cols})")
     if lo is not None:
-        con.execute(f"insert into meta.prior_{table} by name select {key}, period, year, "
-                    + ", ".join(f"{m}_ytd, {m}_ytd_py" for m in measures)
-                    + f" from {name} where period >= make_date(year($lo::date), 1, 1) and period < $lo",
+        latest = ", ".join(f"arg_max_null({m}_ytd, period) as {m}_ytd, arg_max_null({m}_ytd_py, period) as {m}_ytd_py"
+                           for m in measures)
+        con.execute(f"insert into meta.prior_{table} by name select {key}, max(period) as period, "
+                    f"max(year) as year, {latest} from {name} "
+                    "where period >= make_date(year($lo::date), 1, 1) and period < $lo group by all",
                     {"lo": lo})
 
 

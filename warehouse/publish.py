@@ -51,7 +51,8 @@ def gate_failure_message(period: str, gate: dict) -> str:
     checks = "; ".join(f"{f['check']} ({f['rows']} rows)" for f in gate["critical"])
     return (f"{period}: validation gate failed {len(gate['critical'])} critical check(s): {checks}. "
             f"The rows are quarantined; see `zonestat followups --period {period}`, fix and re-run "
-            "(or pass allow_critical=True to publish with them held out).")
+            "(or publish with them held out: `zonestat run --period " + period + " --allow-critical`, "
+            "or the deployment parameter allow_critical=true).")
 
 
 def _value(row: dict) -> str:
@@ -89,4 +90,24 @@ def briefing_markdown(period: dt.date, rows: list[dict], loads: list[dict], path
     if gate:
         lines += ["", "## 数据审核 Validation", "", gate]
     lines += ["", "## 输出 Outputs", ""] + [f"- {name}: `{path}`" for name, path in paths.items()]
+    return "\n".join(lines)
+
+
+def gate_failure_markdown(period: str, gate: dict, followups: dict[str, int]) -> str:
+    """The artifact of a run the validation gate stopped: the failing critical checks, the
+    follow-up counts, and how to go on."""
+    lines = [f"# {period} 审核未通过 Validation gate failed", "",
+             f"{len(gate['critical'])} 项严重问题 critical check(s) failed; the failing rows are quarantined "
+             "(隔离) and nothing was published for this period.", "",
+             "| 检查 Check | 表 Suite | 行数 Rows | 原因 Reason |", "|---|---|---:|---|"]
+    lines += [f"| {f['check']} | {f['suite']} | {f['rows']} | {f['reason']} |" for f in gate["critical"]]
+    if gate.get("warnings"):
+        lines += ["", f"另有 {len(gate['warnings'])} 项提示 warnings (not blocking)."]
+    lines += ["", "## 需跟进 Follow-ups", ""]
+    lines += [f"- {severity}: {count} 家单位 units" for severity, count in followups.items()] or ["- 无 none"]
+    lines += ["", "## 下一步 How to proceed", "",
+              f"1. `zonestat followups --period {period} --out followups.xlsx`: the list to send back (联系人, 电话).",
+              "2. Load the corrected files (更正) and run again: they release the rows that now pass.",
+              f"3. Or publish with the failing rows held out: `zonestat run --period {period} --allow-critical` "
+              "(deployment parameter `allow_critical: true`)."]
     return "\n".join(lines)

@@ -117,8 +117,14 @@ def record_supersession(con: duckdb.DuckDBPyConnection, contract: Contract, load
     but differs (conflict). A row losing to a correction of the same batch is the normal case and
     is not warned. Returns (superseded, conflicts)."""
     counts, per_load = [0, 0], Counter()
-    params = {"loads": loads, "lo": min(loads), "hi": max(loads)}
     for form in contract.forms.values():
+        grain = form.key[-1]          # period (monthly forms) or year (register): bounds the view's work
+        span = con.execute(f"select min({grain}), max({grain}) from staging.{form.table}_typed "
+                           "where _load_id between ? and ? and list_contains(?, _load_id)",
+                           [min(loads), max(loads), loads]).fetchone()
+        if span[0] is None:
+            continue
+        params = {"loads": loads, "lo": min(loads), "hi": max(loads), "first": span[0], "last": span[1]}
         for load_id, file, row, w_load, w_file, tie in con.execute(_losers_sql(con, form), params).fetchall():
             counts[1 if tie else 0] += 1
             per_load[load_id] += 1
@@ -145,7 +151,7 @@ def _losers_sql(con: duckdb.DuckDBPyConnection, form) -> str:
                                          [f"{table}_typed"]).fetchall()]
     values = [c for c in columns if c not in LINEAGE]
     key = " and ".join(f"w.{k} is not distinct from t.{k}" for k in form.key)
-    grain = form.key[-1]            # period (monthly forms) or year (register): bounds the view's work
+    grain = form.key[-1]
     return f"""
         with mine as (
             select * from staging.{table}_typed
@@ -160,7 +166,7 @@ def _losers_sql(con: duckdb.DuckDBPyConnection, form) -> str:
             join staging.{table} as w on {key}
             left join audit.load_precedence as pt on pt.load_id = t._load_id
             left join audit.load_precedence as pw on pw.load_id = w._load_id
-            where w.{grain} between (select min({grain}) from mine) and (select max({grain}) from mine)
+            where w.{grain} between $first and $last
               and not (w._load_id = t._load_id and w._source_row = t._source_row)
         )
         select _load_id, _source_file, _source_row, w_load, w_file, tie

@@ -64,7 +64,6 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
 
 
 LINEAGE = ("_load_id", "_source_file", "_source_row")
-_ROW_KEY = "t._load_id * 4294967296 + t._source_row"     # one row's own (load, row) as one number
 
 
 def latest_view_sql(con: duckdb.DuckDBPyConnection, form: FormSpec) -> str:
@@ -72,13 +71,18 @@ def latest_view_sql(con: duckdb.DuckDBPyConnection, form: FormSpec) -> str:
     highest revision of its file, then the latest period the file was received for, then the
     content (so any order of loading gives the same figures), then the load (lineage only: equal
     content). Generated from the contract's key and the typed table's columns; `revisions`
-    counts the versions of the key."""
+    counts the versions of the key.
+
+    The precedence is one 128-bit number (revision, received month, content hash, load id, from
+    the high bits down), so picking the winner is a max; joining back on the key lets a filter on
+    the key (e.g. the period a build reads) reach the typed table, not only the final rows."""
     table = form.table
     columns = [r[0] for r in con.execute(
         "select column_name from information_schema.columns where table_schema = 'staging' "
         "and table_name = ? order by ordinal_position", [f"{table}_typed"]).fetchall()]
     content = ", ".join(f"t.{c}" for c in columns if c not in LINEAGE)
     key = ", ".join(f"t.{k}" for k in form.key)
+    on = " and ".join(f"r.{k} = t.{k}" for k in form.key)
     return f"""
 with typed as not materialized (
     select * from staging.{table}_typed
@@ -87,10 +91,10 @@ with typed as not materialized (
 ranked as (
     select
         {key},
-        arg_max({_ROW_KEY}, {{'revision': coalesce(p.revision, 0),
-                              'received': coalesce(p.received_period, date '1900-01-01'),
-                              'content': hash({content}), 'load': t._load_id, 'row': t._source_row}})
-            as revision_key,
+        max((least(coalesce(p.revision, 0), 255)::uhugeint << 120)
+            + (coalesce(year(p.received_period) * 12 + month(p.received_period), 0)::uhugeint << 104)
+            + (hash({content})::uhugeint << 40)
+            + t._load_id::uhugeint) as precedence,
         count(*) as revisions
     from typed as t
     left join audit.load_precedence as p on p.load_id = t._load_id
@@ -99,7 +103,8 @@ ranked as (
 
 select t.*, r.revisions
 from typed as t
-join ranked as r on r.revision_key = {_ROW_KEY}
+join ranked as r
+    on {on} and (r.precedence & 1099511627775::uhugeint) = t._load_id::uhugeint
 """
 
 

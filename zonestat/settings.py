@@ -4,6 +4,7 @@ Every value is checked when it is read: a bad one raises SettingsError naming th
 the CLI reports with exit code 2 (never a traceback)."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 DEFAULT_LOCK_WAIT = 600.0  # seconds a command waits for a warehouse another process holds (as runs did)
+DEFAULT_CLOSE_DAY = 12     # filings of a month close by about the 10th of the next; corrections the day after
 
 
 class SettingsError(ValueError):
@@ -32,6 +34,8 @@ class Settings:
     dask_address: str | None = None  # an existing Dask scheduler; None: a local cluster
     workers: int = 2
     lock_wait: float = DEFAULT_LOCK_WAIT
+    today: dt.date | None = None    # ZONESTAT_TODAY: a pinned date (replays, tests); None = the real date
+    close_day: int = DEFAULT_CLOSE_DAY   # ZONESTAT_CLOSE_DAY: from this day a month's filings count as in
 
     @property
     def inbox(self) -> Path:
@@ -106,6 +110,20 @@ def _dask_address(text: str) -> str:
     return text
 
 
+def _today(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise SettingsError("ZONESTAT_TODAY", text, "must be a date such as 2024-07-12 (日期格式应为 2024-07-12)") from None
+
+
+def _close_day(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 28:
+        raise SettingsError("ZONESTAT_CLOSE_DAY", text, "must be a day of the month from 1 to 28 "
+                                                       "(报送截止日应为 1-28)")
+    return int(text)
+
+
 def lock_wait_seconds(environ: Mapping[str, str] | None = None) -> float:
     """ZONESTAT_LOCK_WAIT: how long a command waits for a warehouse another process holds."""
     text = (os.environ if environ is None else environ).get("ZONESTAT_LOCK_WAIT") or ""
@@ -123,7 +141,8 @@ def lock_wait_seconds(environ: Mapping[str, str] | None = None) -> float:
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """ZONESTAT_HOME (default ./data), ZONESTAT_DB (default HOME/warehouse.duckdb), ZONESTAT_LOCK_WAIT
-    (seconds, default 600), and the task runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask),
+    (seconds, default 600), the reporting calendar: ZONESTAT_CLOSE_DAY (default 12) and ZONESTAT_TODAY
+    (a pinned date), and the task runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask),
     ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS (default 2). Raises SettingsError naming a bad one."""
     env = os.environ if environ is None else environ
     home = _path("ZONESTAT_HOME", env.get("ZONESTAT_HOME") or "data", want_dir=True)
@@ -133,4 +152,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     address = env.get("ZONESTAT_DASK_ADDRESS")
     return Settings(home=home, db_path=db_path, task_runner=_runner(env.get("ZONESTAT_TASK_RUNNER") or "threads"),
                     dask_address=_dask_address(address) if address else None,
-                    workers=_workers(env.get("ZONESTAT_WORKERS") or "2"), lock_wait=lock_wait_seconds(env))
+                    workers=_workers(env.get("ZONESTAT_WORKERS") or "2"), lock_wait=lock_wait_seconds(env),
+                    today=_today(env["ZONESTAT_TODAY"]) if env.get("ZONESTAT_TODAY") else None,
+                    close_day=_close_day(env.get("ZONESTAT_CLOSE_DAY") or str(DEFAULT_CLOSE_DAY)))

@@ -36,7 +36,8 @@ def broken_settings(tmp_path: Path) -> list[tuple[str, str]]:
             ("ZONESTAT_DB", str(tmp_path)), ("ZONESTAT_DB", str(a_file / "w.duckdb")),
             ("ZONESTAT_TASK_RUNNER", "spark"), ("ZONESTAT_DASK_ADDRESS", "tcp://host:port"),
             ("ZONESTAT_DASK_ADDRESS", "no such host"), ("ZONESTAT_LOCK_WAIT", "abc"),
-            ("ZONESTAT_LOCK_WAIT", "-1"), ("ZONESTAT_LOCK_WAIT", "nan")]
+            ("ZONESTAT_LOCK_WAIT", "-1"), ("ZONESTAT_LOCK_WAIT", "nan"), ("ZONESTAT_TODAY", "2024-13-01"),
+            ("ZONESTAT_TODAY", "yesterday"), ("ZONESTAT_CLOSE_DAY", "31"), ("ZONESTAT_CLOSE_DAY", "x")]
 
 
 def test_every_setting_has_a_broken_case(tmp_path):

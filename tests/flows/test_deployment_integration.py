@@ -16,8 +16,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import write_csv
-from tests.sql.test_indicators_handworked import A, B, OUT, REG
 
 REPO = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
@@ -67,22 +65,53 @@ def cli(args: list[str], env: dict, timeout: float = 120) -> str:
     return done.stdout
 
 
+def run_deployment(url: str, env: dict, params: list[str], name: str, seconds: float = 420) -> dict:
+    """Trigger the monthly deployment, let a worker take it once, return the finished flow run."""
+    args = ["deployment", "run", "scheduled-monthly-pipeline/monthly-pipeline"]
+    for p in params:
+        args += ["-p", p]
+    assert "Created flow run" in cli(args, env)
+    worker = subprocess.Popen([PREFECT, "worker", "start", "--pool", "zonestat", "--run-once"], env=env,
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            runs = api(url, "/flow_runs/filter", {"flow_runs": {"name": {"like_": name}}})
+            if runs and runs[0]["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                return runs[0]
+            time.sleep(1)
+        raise TimeoutError(f"flow run {name} did not finish")
+    finally:
+        stop(worker)
+
+
+def full_year(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {r[:3]: r[3:] for r in con.execute(
+            "select indicator_id, breakdown, member, full_year_mean, growth_lo_80_pct, growth_hi_80_pct, "
+            "prob_meet_target, model from marts.forecast_full_year where as_of = '2024-06-01'").fetchall()}
+
+
 @pytest.mark.slow
-def test_deploy_trigger_and_check_through_the_api(tmp_path):
+def test_scheduled_run_on_the_demo_resolves_its_period_and_an_empty_month_publishes_nothing(tmp_path):
+    from zonestat.cli.demo import DEMO_SEED, demo_files, ensure_demo_data
+
     home = tmp_path / "zhome"
-    write_csv(home / "inbox" / "reg.csv", REG, [[A, "甲", 2023, "工业", "是", "3465", "否", "核心区"],
-                                                [A, "甲", 2024, "工业", "是", "3465", "否", "核心区"],
-                                                [B, "乙", 2024, "工业", "是", "3312", "否", "核心区"]])
-    write_csv(home / "inbox" / "out.csv", OUT, [[A, "2023-03", 100, 100, ""], [A, "2024-03", 125, 120, ""],
-                                                [B, "2024-03", 50, 50, 40]])
+    ensure_demo_data(home / "demo", DEMO_SEED)
+    (home / "inbox").mkdir(parents=True)
+    for f in demo_files(home / "demo", "2024-06"):          # what the office put in the inbox
+        (home / "inbox" / f.parent.name / f.name).parent.mkdir(exist_ok=True)
+        (home / "inbox" / f.parent.name / f.name).symlink_to(f)
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": url,
            "ZONESTAT_HOME": str(home), "PWD": str(REPO), "DO_NOT_TRACK": "1",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_UI_ENABLED": "false",
-           "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_API_HOST": "127.0.0.1"}
-    env.pop("ZONESTAT_DB", None)
-    server = worker = None
+           "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_API_HOST": "127.0.0.1",
+           "ZONESTAT_TODAY": "2024-07-12"}                    # the schedule's day: it reports June
+    for var in ("ZONESTAT_DB", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.pop(var, None)                                    # the deployment must pin the threads itself
+    server = None
     try:
         server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                                   env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -90,27 +119,39 @@ def test_deploy_trigger_and_check_through_the_api(tmp_path):
         wait_healthy(url, server)
         cli(["work-pool", "create", "zonestat", "--type", "process"], env)
         cli(["--no-prompt", "deploy", "--all"], env, timeout=180)
-        out = cli(["deployment", "run", "scheduled-monthly-pipeline/monthly-pipeline", "-p", "period=2024-03"], env)
-        assert "Created flow run" in out
-        worker = subprocess.Popen([PREFECT, "worker", "start", "--pool", "zonestat", "--run-once"], env=env,
-                                  cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  start_new_session=True)
-        deadline, state = time.time() + 240, None
-        while time.time() < deadline:
-            runs = api(url, "/flow_runs/filter", {"flow_runs": {"name": {"like_": "scheduled-2024-03"}}})
-            state = runs[0]["state"]["type"] if runs else None
-            if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
-                break
-            time.sleep(1)
-        assert state == "COMPLETED", state
-        artifacts = api(url, "/artifacts/filter", {"artifacts": {"key": {"any_": ["briefing-2024-03"]}}})
-        assert artifacts and "规上工业产值增速" in artifacts[0]["data"]
-        deployments = {d["name"] for d in api(url, "/deployments/filter", {})}
-        assert {"monthly-pipeline", "backfill", "forecast-only"} <= deployments
-        with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-            value = con.execute("select value from marts.briefing where period = '2024-03-01' "
-                                "and indicator_id = 'industrial_output_growth'").fetchone()[0]
-        assert value == pytest.approx(round((125 + 50) / (100 + 40) * 100 - 100, 1))
+        deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
+        assert {"monthly-pipeline", "backfill", "forecast-only"} <= set(deployments)
+        assert deployments["monthly-pipeline"]["job_variables"]["env"]["OMP_NUM_THREADS"] == "1"
+
+        # no parameters, as the schedule: June, whose planted filer outside the register fails the gate
+        stopped = run_deployment(url, env, [], "monthly-2024-06")
+        assert stopped["state"]["type"] == "FAILED" and "enterprise_in_register" in stopped["state"]["message"]
+        failed = api(url, "/artifacts/filter", {"artifacts": {"key": {"any_": ["gate-failed-2024-06"]}}})
+        assert failed and "--allow-critical" in failed[0]["data"] and "followups --period 2024-06" in failed[0]["data"]
+        for old in api(url, "/flow_runs/filter", {"flow_runs": {"name": {"like_": "monthly-2024-06"}}}):
+            urllib.request.urlopen(urllib.request.Request(f"{url}/flow_runs/{old['id']}", method="DELETE"))
+        run = run_deployment(url, env, ["allow_critical=true"], "monthly-2024-06")   # the period still resolved
+        assert run["state"]["type"] == "COMPLETED", run["state"]
+        artifacts = api(url, "/artifacts/filter", {"artifacts": {"key": {"any_": ["briefing-2024-06"]}}})
+        assert artifacts and "| 规上工业产值增速 | 11.0% |" in artifacts[0]["data"]
+        logs = api(url, "/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}, "limit": 200})
+        Path("/tmp/logs.json").write_text(json.dumps(logs, ensure_ascii=False))
+        assert any("indicator rows, vintage" in entry["message"] for entry in logs)
+
+        empty = run_deployment(url, env, ["period=2024-09"], "monthly-2024-09", seconds=180)
+        assert (empty["state"]["type"], empty["state"]["name"]) == ("CANCELLED", "NoData")
+        assert "本期无数据" in empty["state"]["message"]
+        assert not list((home / "exports").rglob("*2024-09*")) and not (home / "reports" / "2024-09").exists()
     finally:
-        stop(worker)
         stop(server)
+
+    deployed = full_year(home / "warehouse.duckdb")
+    cli_env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-m", "zonestat", "forecast", "--as-of", "2024-06"], cwd=REPO,
+                          env=cli_env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    by_cli = full_year(home / "warehouse.duckdb")
+    assert deployed.keys() == by_cli.keys() and len(deployed) > 10
+    for key, row in deployed.items():      # a deployed run and a CLI run give the same forecasts
+        assert by_cli[key][-1] == row[-1], key
+        assert by_cli[key][:-1] == pytest.approx(row[:-1], rel=1e-9), key

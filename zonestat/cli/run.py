@@ -38,6 +38,8 @@ def run(period: str = typer.Option(..., "--period", "-p", help="Month to compute
 
     state = monthly_pipeline(period=period, paths=[str(p) for p in paths] if paths else None,
                              allow_critical=allow_critical, return_state=True)
+    if state.is_cancelled():        # NoData / LowCoverage: stopped before publishing anything
+        raise fail(f"未发布 not published ({state.name}): {state.message}", EXIT_DATA)
     if not state.is_completed():
         raise fail(f"审核未通过或运行失败 run did not complete: {state.message}", EXIT_DATA)
     console.print(state.result()["briefing"], soft_wrap=True)

@@ -11,13 +11,19 @@ with filings as (
         year(f.period) as year,
         month(f.period) as month,
         f.period between $lo and $hi as in_build
-    from staging.b203 as f
+    from (
+        -- the build range and the same months a year earlier (the bases), as two range reads so
+        -- that each reaches the staging view's choice of version (an OR of ranges would not)
+        select * from staging.b203 where period between $lo and $hi
+        union all
+        select * from staging.b203
+        where period between cast($lo::date - interval 1 year as date) and cast($hi::date - interval 1 year as date)
+            and period < $lo
+    ) as f
     semi join staging.register_typed as e using (enterprise_id)   -- in some year's register
     anti join audit.quarantine as q
         on q.load_id = f._load_id and q.source_row = f._source_row and q.released_at is null
     where month(f.period) <> 1
-        and (f.period between $lo and $hi
-             or f.period between ($lo::date - interval 1 year) and ($hi::date - interval 1 year))
 ),
 
 based as (
