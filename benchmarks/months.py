@@ -246,11 +246,14 @@ def verdict(ok: bool) -> str:
 
 def flatness(rest: list[dict]) -> float:
     """Print how flat months 2..N are; returns (max-min)/median of the ingest wall."""
-    print(f"\nflatness, months 2..{len(rest) + 1} (max/min; (max-min)/median; median of the last fifth / first fifth; "
-          "slope of a straight-line fit per month of history):")
-    measures = {"ingest wall (s)": [r["ingest"]["wall"] for r in rest], "ingest CPU (s)": [r["ingest"]["cpu"] for r in rest],
-                "build (s)": [r["ingest"]["build"] for r in rest], "read_csv wall (s)": [r["base"]["wall"] for r in rest],
-                "ratio (x)": [r["ratio"] for r in rest], "peak RSS (MiB)": [r["ingest"]["peak_kib"] / 1024 for r in rest]}
+    print(f"\nflatness, months 2..{len(rest) + 1} (max/min; (max-min)/median; median of the last fifth / "
+          "first fifth; slope of a straight-line fit per month of history):")
+    measures = {"ingest wall (s)": [r["ingest"]["wall"] for r in rest],
+                "ingest CPU (s)": [r["ingest"]["cpu"] for r in rest],
+                "build (s)": [r["ingest"]["build"] for r in rest],
+                "read_csv wall (s)": [r["base"]["wall"] for r in rest],
+                "ratio (x)": [r["ratio"] for r in rest],
+                "peak RSS (MiB)": [r["ingest"]["peak_kib"] / 1024 for r in rest]}
     for name, values in measures.items():
         hi_lo, rel, late = spread(values)
         slope = np.polyfit(np.arange(len(values)), values, 1)[0] if len(values) > 1 else 0.0
