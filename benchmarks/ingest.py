@@ -13,6 +13,7 @@ Prints the median wall time of each, their ratio and the peak RSS of every inges
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import datetime as dt
 import multiprocessing as mp
@@ -105,8 +106,9 @@ def industries(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray
     return label, code.astype(str)
 
 
-def register(rng: np.random.Generator, firms: pa.Array, trades: pa.Array) -> tuple[pa.Table, np.ndarray]:
-    """The 2024 register: one row per industrial enterprise and trade unit; returns (table, above mask)."""
+def register(rng: np.random.Generator, firms: pa.Array, trades: pa.Array,
+             year: int = YEAR) -> tuple[pa.Table, np.ndarray]:
+    """The register of `year`: one row per industrial enterprise and trade unit; returns (table, above mask)."""
     nf, nt = len(firms), len(trades)
     n = nf + nt
     label, code = industries(rng, nf)
@@ -119,7 +121,7 @@ def register(rng: np.random.Generator, firms: pa.Array, trades: pa.Array) -> tup
     cols = {
         "enterprise_id": pa.concat_arrays([firms, trades]),
         "enterprise_name": names,
-        "year": pa.array(np.full(n, YEAR)).cast(pa.string()),
+        "year": pa.array(np.full(n, year)).cast(pa.string()),
         "unit_type": pa.array(["工业"] * nf + ["批零"] * nt),
         "above_scale": pa.array(np.where(above, "是", "否")),
         "industry_code": pa.array(np.concatenate([code, np.asarray(TRADE_CODES)[rng.integers(0, 11, nt)]])),
@@ -137,23 +139,27 @@ def register(rng: np.random.Generator, firms: pa.Array, trades: pa.Array) -> tup
     return pa.table(cols), above
 
 
-def flows(rng: np.random.Generator, ids: pa.Array, spec: dict[str, tuple[str, float]]) -> pa.Table:
-    """A monthly form of year-to-date money fields in 千元, June 2024 (H1 = 6/12 of a year)."""
+def flows(rng: np.random.Generator, ids: pa.Array, spec: dict[str, tuple[str, float]], year: int = YEAR,
+          month: int = MONTH, size: np.ndarray | None = None, growth: np.ndarray | None = None,
+          noise: float = 0.1) -> pa.Table:
+    """A monthly form of year-to-date money fields in 千元 for `month` of `year` (YTD = month/12 of
+    the unit's annual `size` x 1 ± `noise`; drawn when not given, as are the units' `growth` on last year)."""
     n = len(ids)
-    size = 20000 + rng.lognormal(np.log(15000), 1.0, n)      # annual output, 千元
-    ytd = size * 0.5 * rng.uniform(0.9, 1.1, n)
+    if size is None:
+        size = 20000 + rng.lognormal(np.log(15000), 1.0, n)      # annual output, 千元
+    ytd = size * (month / 12) * rng.uniform(1 - noise, 1 + noise, n)
     cols: dict[str, pa.Array] = {"enterprise_id": ids}
     for name, (kind, share) in spec.items():
         if kind == "period":
-            cols[name] = pa.array(np.full(n, f"{YEAR}年{MONTH}月"))
+            cols[name] = pa.array(np.full(n, f"{year}年{month}月"))
         elif kind == "iso":
-            cols[name] = pa.array(np.full(n, f"{YEAR}-{MONTH:02d}"))
+            cols[name] = pa.array(np.full(n, f"{year}-{month:02d}"))
         elif kind == "ytd":
             cols[name] = money(ytd * share)
         elif kind == "month":
-            cols[name] = money(ytd * share / 6 * rng.uniform(0.8, 1.2, n))
+            cols[name] = money(ytd * share / month * rng.uniform(0.8, 1.2, n))
         elif kind == "prior":
-            cols[name] = money(ytd * share / rng.uniform(0.95, 1.2, n))
+            cols[name] = money(ytd * share / (rng.uniform(0.95, 1.2, n) if growth is None else growth))
         elif kind == "signed":
             cols[name] = money(ytd * share * rng.uniform(-0.5, 1.5, n))
         elif kind == "count":
@@ -173,8 +179,8 @@ E204 = {"goods_sales": ("month", 1.0), "goods_sales_ytd": ("ytd", 1.0), "goods_s
         "period": ("iso", 0)}
 
 
-def projects(rng: np.random.Generator, n: int, firms: pa.Array) -> pa.Table:
-    """206-1 projects filing in June 2024 (money in 万元, as the demo writes 206-1)."""
+def projects(rng: np.random.Generator, n: int, firms: pa.Array, year: int = YEAR, month: int = MONTH) -> pa.Table:
+    """206-1 projects filing in `month` of `year` (money in 万元, as the demo writes 206-1)."""
     mfg = rng.random(n) < 0.6
     code = np.where(mfg, np.asarray(["3312", "3465", "3761", "3130", "3841", "3399"])[rng.integers(0, 6, n)],
                     np.asarray(["4420", "7010", "4813"])[rng.integers(0, 3, n)])
@@ -184,7 +190,7 @@ def projects(rng: np.random.Generator, n: int, firms: pa.Array) -> pa.Table:
     cols = {
         "project_id": join(pick(rng, ["2022", "2023", "2024"], n), "-330784-", pa.array(code.astype("U2")),
                            pa.array(np.where(mfg, "-03-", "-01-")), pc.cast(pa.array(serial), pa.string())),
-        "period": pa.array(np.full(n, f"{YEAR}年{MONTH}月")),
+        "period": pa.array(np.full(n, f"{year}年{month}月")),
         "project_name": join("年产", pc.cast(pa.array(rng.integers(1, 500, n)), pa.string()),
                              pick(rng, ["万件精密零部件", "万台锂电工具", "万樘智能门", "万吨铝合金型材"], n),
                              pick(rng, ["智能化技改项目", "生产线扩建项目", "数字化工厂建设项目"], n),
@@ -211,14 +217,16 @@ def write_csv(table: pa.Table, path: Path, headers: list[str], encoding: str, ne
     tmp.unlink()
 
 
-def write_xlsx(table: pa.Table, path: Path, headers: list[str]) -> None:
+def write_xlsx(table: pa.Table, path: Path, headers: list[str], year: int = YEAR, month: int = MONTH) -> None:
     from openpyxl import Workbook
+
+    last_day = dt.date(year, month, calendar.monthrange(year, month)[1])    # a date cell, as the demo writes
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("206-1")
     sheet.append(headers)
     typed = {"planned_total_investment": float, "completed_investment_ytd": float,
-             "start_date": dt.date.fromisoformat, "period": lambda _: dt.date(YEAR, MONTH, 30)}
+             "start_date": dt.date.fromisoformat, "period": lambda _: last_day}
     columns = [[typed.get(name, str)(v) for v in col.to_pylist()]
                for name, col in zip(table.column_names, table.columns)]
     for row in zip(*columns):        # cells typed as the zone's spreadsheets hold them

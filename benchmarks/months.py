@@ -1,0 +1,331 @@
+"""Benchmark: what one more month's load costs as the warehouse's history grows.
+
+Generates a zone of --enterprises industrial enterprises (plus 15% as many trade units and 1/50 as
+many investment projects, as benchmarks/ingest.py does) and the files of --months consecutive
+reporting months from 2023-02 (January is never filed: February carries Jan-Feb): B204-1 and B203
+(GB18030 CSV), E204-1 (UTF-8 CSV) and 206-1 (XLSX), with the register of every year involved. The
+same units file every month, and their year-to-date figures grow month by month within a year.
+
+The registers load first (timed on their own: a register load builds core in full), then the months
+one at a time onto the SAME warehouse file, each in a fresh child process:
+  (a) warehouse.batch.ingest_paths of that month's folder: wall and CPU seconds, when the loads were
+      done, the refresh (its build, its other steps), the build kind, peak RSS, file size after;
+  (b) right after it, in its own child: DuckDB read_csv of that month's files into a fresh file
+      (GB18030 from UTF-8 copies, XLSX from a CSV copy, both made untimed), for the ratio.
+Prints one line per month and a summary against the targets of issue #15.
+
+    .venv/bin/python benchmarks/months.py [--enterprises 200000] [--months 25] [--keep]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):   # as the CLI runs
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.ingest import (B203, B204, E204, FIRMS_PER_PROJECT, TRADE_PER_FIRM, _cpu, _rss_kib,  # noqa: E402
+                               baseline_copies, credit_codes, flows, in_child, mib, money, projects, register,
+                               run_baseline, write_csv, write_xlsx)
+from zonestat.demo import contract  # noqa: E402
+
+FIRST = (2023, 2)            # the first reporting month (Jan-Feb, keyed on February)
+ABOVE_SHARE = 0.97           # units above scale in any year
+CHURN = 0.02                 # a year on, 2% of units leave the scope and as many enter it
+YEARLY_GROWTH = 1.06         # every unit's annual size, year on year
+NOISE = 0.02                 # YTD = size x month/12 x (1 ± NOISE): still grows from month 11 to 12
+TARGET_RATIO, TARGET_RSS_GIB, TARGET_FLAT = 3.0, 1.5, 0.20          # issue #15
+
+
+# ---------------------------------------------------------------- the zone and its files
+
+@dataclass
+class Zone:
+    """The units, fixed for the whole run; what changes by year and month is drawn per file."""
+    seed: int
+    firms: pa.Array               # credit codes of the industrial enterprises
+    trades: pa.Array              # ... and of the trade units
+    size: np.ndarray              # annual size of every unit (firms, then trades), 千元, in the first year
+    growth: np.ndarray            # each unit's YTD on the same period last year (the filed 上年同期 base)
+    scope_u: np.ndarray           # a fixed uniform per unit: which units are above scale in a year
+    n_projects: int
+
+
+def make_zone(n_firms: int, seed: int) -> Zone:
+    rng = np.random.default_rng(seed)
+    n = n_firms + round(n_firms * TRADE_PER_FIRM)
+    return Zone(seed=seed, firms=credit_codes(n_firms, 1), trades=credit_codes(n - n_firms, 2),
+                size=20000 + rng.lognormal(np.log(15000), 1.0, n), growth=rng.uniform(0.95, 1.2, n),
+                scope_u=rng.random(n), n_projects=max(50, n_firms // FIRMS_PER_PROJECT))
+
+
+def reporting_months(count: int, first: tuple[int, int] = FIRST) -> list[tuple[int, int]]:
+    """`count` consecutive reporting months from `first`, January left out (Jan-Feb is February's)."""
+    out, (year, month) = [], first
+    while len(out) < count:
+        if month != 1:
+            out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def above_in(zone: Zone, year: int) -> np.ndarray:
+    """Above-scale mask of every unit in `year`: a window over the units that moves by CHURN a year."""
+    return (zone.scope_u + CHURN * (year - FIRST[0])) % 1.0 < ABOVE_SHARE
+
+
+def write_register(zone: Zone, year: int, folder: Path) -> Path:
+    """register_<year>.csv: the same units and attributes every year, above scale by above_in."""
+    table, _ = register(np.random.default_rng(zone.seed + 1), zone.firms, zone.trades, year)
+    flag = pa.array(np.where(above_in(zone, year), "是", "否"))
+    table = table.set_column(table.column_names.index("above_scale"), "above_scale", flag)
+    path = folder / f"register_{year}.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(table, path, [contract.header("register", f) for f in table.column_names], "utf-8-sig")
+    return path
+
+
+def month_tables(zone: Zone, year: int, month: int) -> dict[str, pa.Table]:
+    """The four forms of one month for the units above scale that year (form code -> table)."""
+    rng = np.random.default_rng([zone.seed, year, month])
+    above, nf = above_in(zone, year), len(zone.firms)
+    size = zone.size * YEARLY_GROWTH ** (year - FIRST[0])
+    firm_rows, trade_rows = np.flatnonzero(above[:nf]), np.flatnonzero(above[nf:])
+    firm_ids, trade_ids = pc.take(zone.firms, firm_rows), pc.take(zone.trades, trade_rows)
+    trade_rows = trade_rows + nf
+
+    def form(ids: pa.Array, rows: np.ndarray, spec: dict) -> pa.Table:
+        return flows(rng, ids, spec, year, month, size[rows], zone.growth[rows], NOISE)
+
+    proj = projects(np.random.default_rng(zone.seed + 2), zone.n_projects, zone.firms, year, month)
+    ytd = pc.multiply(pc.cast(proj["completed_investment_ytd"], pa.float64()), month / 6)   # grows by month
+    proj = proj.set_column(proj.column_names.index("completed_investment_ytd"), "completed_investment_ytd",
+                           money(ytd.to_numpy(), 2))
+    return {"B204-1": form(firm_ids, firm_rows, B204), "B203": form(firm_ids, firm_rows, B203),
+            "E204-1": form(trade_ids, trade_rows, E204), "206-1": proj}
+
+
+# form code -> (contract form, header unit or None for the English headers, encoding, line end)
+SHAPES = {"B204-1": ("b204_1", "千元", "gb18030", "\r\n"), "B203": ("b203", "千元", "gb18030", "\r\n"),
+          "E204-1": ("e204_1", None, "utf-8", "\n"), "206-1": ("f206_1", "万元", "xlsx", None)}
+
+
+def write_month(zone: Zone, year: int, month: int, folder: Path) -> dict[str, dict]:
+    """The month's files in the shapes ingest.py writes; {file name: {form, rows, path, encoding}}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for code, table in month_tables(zone, year, month).items():
+        form, unit, encoding, newline = SHAPES[code]
+        headers = [contract.header(form, f, unit) for f in table.column_names] if unit else table.column_names
+        path = folder / f"{code}_{year}{month:02d}.{'xlsx' if encoding == 'xlsx' else 'csv'}"
+        if encoding == "xlsx":
+            write_xlsx(table, path, headers, year, month)
+        else:
+            write_csv(table, path, headers, encoding, newline)
+        files[path.name] = {"form": code, "rows": table.num_rows, "path": path, "encoding": encoding}
+    return files
+
+
+# ---------------------------------------------------------------- the measured child
+
+def _timed(module, name: str, spent: dict[str, float]) -> None:
+    """Wrap module.name so its seconds add up in spent[name] (instrumentation only, behaviour unchanged)."""
+    inner = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+    setattr(module, name, wrapper)
+
+
+def run_month(db: str, folder: str, queue) -> None:
+    """Child: ingest_paths of one folder into the (growing) warehouse, with where its time went."""
+    import warehouse.batch
+    import warehouse.refresh
+
+    spent: dict[str, float] = {}
+    for module, name in ((warehouse.batch, "refresh"), (warehouse.batch, "republish"),
+                         (warehouse.refresh, "_touched"), (warehouse.refresh, "record_supersession")):
+        _timed(module, name, spent)
+    done: list[float] = []
+    cpu, started = _cpu(), time.perf_counter()
+    batch = warehouse.batch.ingest_paths(Path(db), [Path(folder)],
+                                         on_file=lambda _: done.append(time.perf_counter() - started))
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu
+    wal = Path(db + ".wal")
+    queue.put({"wall": wall, "cpu": cpu, "loads": max(done, default=0.0), "build": batch.build_seconds,
+               "kind": batch.refreshed.kind, "spent": spent,
+               "periods": sum(len(p) for p in batch.refreshed.periods.values()),
+               "rows": sum(r.rows_loaded for r in batch.results), "rejected": batch.rows_rejected,
+               "failed": [f"{r.path.name}: {r.message}" for r in batch.results if r.status != "loaded"],
+               "peak_kib": _rss_kib()[1], "size": os.path.getsize(db) + (wal.stat().st_size if wal.exists() else 0)})
+
+
+# ---------------------------------------------------------------- the run
+
+def load_registers(zone: Zone, years: list[int], tmp: Path, db: Path) -> dict:
+    folder = tmp / "inbox" / "registers"
+    for year in years:
+        write_register(zone, year, folder)
+    result = in_child(run_month, str(db), str(folder))
+    print(f"registers {years[0]}-{years[-1]}: {result['rows']:,} rows in {result['wall']:.2f} s wall "
+          f"({result['kind']} build {result['build']:.2f} s), peak RSS {mib(result['peak_kib'])}, "
+          f"file {result['size'] / 2**20:,.0f} MiB  (not part of the monthly figures)")
+    return result
+
+
+HEADER = (f"{'#':>3} {'period':<8}{'ingest':>8}{'CPU':>7}{'loads':>7}{'build':>7}  {'kind':<16}"
+          f"{'touch':>6}{'supers':>7}{'other':>7}{'read_csv':>9}{'ratio':>7}{'peak RSS':>10}{'file':>10}")
+
+
+def month_line(i: int, year: int, month: int, r: dict, b: dict) -> str:
+    """One month: ingest wall and CPU, loads done at, build, kind (periods rebuilt), the refresh's
+    _touched and record_supersession, the rest after the loads (republish, checkpoint at close)."""
+    s = r["spent"]
+    other = r["wall"] - r["loads"] - s.get("refresh", 0.0)
+    kind = f"{r['kind']}({r['periods']})"
+    return (f"{i:>3} {year}-{month:02d}{r['wall']:>8.2f}{r['cpu']:>7.1f}{r['loads']:>7.2f}{r['build']:>7.2f}  "
+            f"{kind:<16}{s.get('_touched', 0):>6.2f}{s.get('record_supersession', 0):>7.2f}{other:>7.2f}"
+            f"{b['wall']:>9.2f}{r['wall'] / b['wall']:>7.2f}{mib(r['peak_kib']):>10}{r['size'] / 2**20:>6,.0f} MiB")
+
+
+def run_months(zone: Zone, months: list[tuple[int, int]], tmp: Path, db: Path, keep: bool) -> list[dict]:
+    """Each month: write its files, ingest them (child), read_csv them (child); one line each."""
+    print("\n" + HEADER)
+    rows = []
+    for i, (year, month) in enumerate(months, start=1):
+        folder = tmp / "inbox" / f"{year}-{month:02d}"
+        files = write_month(zone, year, month, folder)
+        copies = baseline_copies(files, tmp / "copies")
+        r = in_child(run_month, str(db), str(folder))
+        b = in_child(run_baseline, str(tmp / "baseline.duckdb"), [str(p) for p in copies])
+        (tmp / "baseline.duckdb").unlink()
+        shutil.rmtree(tmp / "copies")
+        if not keep:
+            shutil.rmtree(folder)
+        if r["failed"] or r["rejected"]:
+            print(f"    not loaded: {r['failed']}; rows rejected {r['rejected']:,}")
+        print(month_line(i, year, month, r, b), flush=True)
+        rows.append({"period": f"{year}-{month:02d}", "ingest": r, "base": b, "ratio": r["wall"] / b["wall"]})
+    return rows
+
+
+# ---------------------------------------------------------------- summary
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(max/min, (max-min)/median, late/early: median of the last fifth over the first fifth)."""
+    k = max(1, len(values) // 5)
+    return (max(values) / min(values), (max(values) - min(values)) / statistics.median(values),
+            statistics.median(values[-k:]) / statistics.median(values[:k]))
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def flatness(rest: list[dict]) -> float:
+    """Print how flat months 2..N are; returns (max-min)/median of the ingest wall."""
+    print(f"\nflatness, months 2..{len(rest) + 1} (max/min; (max-min)/median; median of the last fifth / "
+          "first fifth; slope of a straight-line fit per month of history):")
+    measures = {"ingest wall (s)": [r["ingest"]["wall"] for r in rest],
+                "ingest CPU (s)": [r["ingest"]["cpu"] for r in rest],
+                "build (s)": [r["ingest"]["build"] for r in rest],
+                "read_csv wall (s)": [r["base"]["wall"] for r in rest],
+                "ratio (x)": [r["ratio"] for r in rest],
+                "peak RSS (MiB)": [r["ingest"]["peak_kib"] / 1024 for r in rest]}
+    for name, values in measures.items():
+        hi_lo, rel, late = spread(values)
+        slope = np.polyfit(np.arange(len(values)), values, 1)[0] if len(values) > 1 else 0.0
+        print(f"  {name:<20} {min(values):>8.2f} .. {max(values):<8.2f} max/min {hi_lo:5.2f}  "
+              f"(max-min)/median {rel:6.1%}  last/first fifth {late:5.2f}  slope {slope:+.3f}/month")
+    return spread(measures["ingest wall (s)"])[1]
+
+
+def summary(rows: list[dict]) -> None:
+    rest, last = rows[1:] or rows, rows[-1]
+    ratios = [r["ratio"] for r in rest]
+    peak_gib = max(r["ingest"]["peak_kib"] for r in rows) / 2**20
+    print(f"\nsummary over {len(rows)} months ({rows[0]['period']}..{last['period']}); "
+          f"months 2..{len(rows)} unless said")
+    print(f"  median ratio ingest / read_csv, months 2..{len(rows)}: {statistics.median(ratios):.2f} x "
+          f"(median ingest {statistics.median(r['ingest']['wall'] for r in rest):.2f} s, "
+          f"read_csv {statistics.median(r['base']['wall'] for r in rest):.2f} s)")
+    print(f"  last month ({last['period']}, {len(rows) - 1} months loaded before it): ingest "
+          f"{last['ingest']['wall']:.2f} s, read_csv {last['base']['wall']:.2f} s, ratio {last['ratio']:.2f} x "
+          f"(median of the last 3 months' ratios {statistics.median(r['ratio'] for r in rows[-3:]):.2f} x)")
+    print(f"  peak RSS, max over the months: {peak_gib * 1024:,.0f} MiB")
+    growth = (last["ingest"]["size"] - rows[0]["ingest"]["size"]) / max(1, len(rows) - 1) / 2**20
+    print(f"  warehouse file: {rows[0]['ingest']['size'] / 2**20:,.0f} MiB after month 1, "
+          f"{last['ingest']['size'] / 2**20:,.0f} MiB after month {len(rows)}: {growth:,.1f} MiB/month")
+    kinds = sorted({r["ingest"]["kind"] for r in rows})
+    print(f"  build kinds of the monthly loads: {', '.join(kinds)}")
+    flat = flatness(rest)
+    targets(rows, last, peak_gib, flat)
+
+
+def targets(rows: list[dict], last: dict, peak_gib: float, flat: float) -> None:
+    history = f"{len(rows) - 1} months loaded" + ("" if len(rows) == 25 else " (the target is for 24)")
+    print("\ntargets of issue #15 (Incremental build):")
+    print(f"  one more month with {history} within {TARGET_RATIO:.0f}x of read_csv: "
+          f"{last['ratio']:.2f} x  {verdict(last['ratio'] <= TARGET_RATIO)}")
+    print(f"  peak RSS under {TARGET_RSS_GIB} GiB: {peak_gib:.2f} GiB  {verdict(peak_gib < TARGET_RSS_GIB)}")
+    print(f"  flat to within {TARGET_FLAT:.0%} from month 2 to month {len(rows)} ((max-min)/median of the ingest "
+          f"wall): {flat:.1%}  {verdict(flat <= TARGET_FLAT)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=200_000, help="industrial enterprises (default 200000)")
+    parser.add_argument("--months", type=int, default=25, help="reporting months from 2023-02 (default 25)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    parser.add_argument("--seed", type=int, default=20230228)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="zonestat-bench-months-"))
+    os.environ["TMPDIR"] = str(tmp)      # the reader's transcoding copies go here, and go with it
+    try:
+        import duckdb
+        print(f"# zonestat months benchmark  {dt.datetime.now():%Y-%m-%d %H:%M}  {platform.node()}  "
+              f"cores={os.cpu_count()}  python {platform.python_version()}  duckdb {duckdb.__version__}  "
+              f"load avg {os.getloadavg()[0]:.1f}")
+        months = reporting_months(args.months)
+        zone = make_zone(args.enterprises, args.seed)
+        print(f"{args.enterprises:,} enterprises, {len(zone.trades):,} trade units, {zone.n_projects:,} projects; "
+              f"{len(months)} months {months[0][0]}-{months[0][1]:02d}..{months[-1][0]}-{months[-1][1]:02d}")
+        db = tmp / "warehouse.duckdb"
+        load_registers(zone, sorted({y for y, _ in months}), tmp, db)
+        rows = run_months(zone, months, tmp, db, args.keep)
+        summary(rows)
+        print(f"\nload average at the end {os.getloadavg()[0]:.1f} (2 cores: above 2 means other work shared the "
+              "machine; compare CPU seconds then)")
+        if args.keep:
+            print(f"kept: {tmp}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
