@@ -1,219 +1,208 @@
-"""Read a filing file (CSV in any of the accepted encodings, XLSX, Parquet) into DuckDB as text.
+"""Read a filing file (CSV in any of the accepted encodings, XLSX, XLS, Parquet) into DuckDB as text.
 
 Every reader produces the same thing: a temporary table of VARCHAR columns c0..cN in file order
-plus `_source_row` (the spreadsheet row number: the header is row 1), and the header list.
+plus `_source_row` (the line of a CSV record, the row of a spreadsheet: where a person finds it),
+and a `ReadResult` accounting for every line: the header found below any title lines, the data
+lines (loaded into the table or rejected before typing), totals rows and blank lines skipped.
 """
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime as dt
-import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
+import pyarrow as pa
 
+from warehouse.csvlines import Body, scan, write_copy
+from warehouse.encodings import UTF8, FileError, check_decodes, detect_encoding, mismatch, transcode
+from warehouse.layout import Layout, LayoutError, score
+from warehouse.sheets import sheet_rows
 
-class FileError(ValueError):
-    """A file that cannot be read at all; the message names the file and, where known, the row."""
+__all__ = ["FileError", "ReadResult", "read_file"]
+Rows = list[tuple[int, list[str | None]]]
+Locate = Callable[[Rows], Layout]
+DELIMITERS = (",", "\t", ";", "|")
+_PREVIEW_LINES = 200
 
 
 @dataclass(frozen=True)
 class ReadResult:
-    headers: list[str]
-    rows: int
+    layout: Layout
+    rows: int                     # data lines: in the table, plus those rejected before typing
     encoding: str | None
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)   # (line, reason, text as received)
+    totals: list[tuple[int, str]] = field(default_factory=list)         # 合计/总计/小计 rows skipped
+    blank: int = 0                # blank lines after the header (not data lines)
+    delimiter: str | None = None  # CSV only
+
+    @property
+    def headers(self) -> list[str]:
+        return self.layout.headers
 
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_CHUNK = 1 << 22
+class _NotUtf8(Exception):
+    """A file guessed UTF-8 from its first MiB holds other bytes further on."""
 
 
-def _decode_error(path: Path, encoding: str, chunk: bytes, err: UnicodeDecodeError, lines_before: int) -> FileError:
-    row = lines_before + chunk[:err.start].count(b"\n") + 1
-    bad = chunk[err.start:err.start + 2]
-    return FileError(f"{path.name}: row {row}: bytes {bad!r} are not valid {encoding}; "
-                     "the file is in another encoding")
-
-
-def detect_encoding(path: Path, declared: str | None = None) -> str:
-    """BOM first; else the declared encoding; else UTF-8 when the first MiB is UTF-8, GB18030 (a
-    superset of GBK) when it is not. Never assumed: the whole file is checked while it is read
-    (DuckDB validates UTF-8, the transcoder GB18030) and read_csv falls back or fails naming the row."""
-    with path.open("rb") as fh:
-        head = fh.read(1 << 20)
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            if declared and codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-8-sig") \
-                    and not codecs.lookup(declared).name.startswith("utf-16"):
-                raise FileError(f"{path.name}: declared encoding {declared} but the file starts with a {name} BOM")
-            return name
-    if declared:
-        return codecs.lookup(declared).name
+def _preview(data: bytes) -> list[tuple[int, str]]:
+    """The first lines of the file (at most _PREVIEW_LINES, from its first MiB), numbered, as text."""
+    head = data[:1 << 20]
+    lines = head.split(b"\n")
+    if len(data) > len(head):
+        lines.pop()                 # cut short: may end inside a character
     try:
-        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(head)   # a cut character at the end is fine
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
+        return [(i + 1, line.decode("utf-8-sig" if i == 0 else "utf-8").rstrip("\r"))
+                for i, line in enumerate(lines[:_PREVIEW_LINES])]
+    except UnicodeDecodeError as err:
+        raise _NotUtf8 from err
 
 
-def _check_decodes(path: Path, encoding: str) -> None:
-    """Raise FileError naming the first row that is not valid `encoding`."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lines = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as err:
-                raise _decode_error(path, encoding, chunk, err, lines) from None
-            lines += chunk.count(b"\n")
+def _cells(lines: list[tuple[int, str]], delim: str) -> Rows:
+    rows = []
+    for n, text in lines:
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as err:
-            raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
+            cells = next(csv.reader([text], delimiter=delim), [])
+        except csv.Error:
+            cells = [text]
+        if any(c.strip() for c in cells):
+            rows.append((n, cells))
+    return rows
 
 
-def _sniff_delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
-    return max(counts, key=counts.get) if max(counts.values()) else ","
-
-
-def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy DuckDB can read (it reads no GB18030), decoded strictly in one pass: a bad byte
-    raises FileError naming its row."""
-    out = workdir / (path.stem + ".utf8.csv")
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lines = 0
-    with path.open("rb") as src, out.open("wb") as dst:
-        while chunk := src.read(_CHUNK):
-            try:
-                dst.write(decoder.decode(chunk).encode("utf-8"))
-            except UnicodeDecodeError as err:
-                raise _decode_error(path, encoding, chunk, err, lines) from None
-            lines += chunk.count(b"\n")
+def _layout(lines: list[tuple[int, str]], locate: Locate) -> tuple[str, Layout]:
+    """The delimiter under which a form's header is found (most columns matched; ties: the order
+    of DELIMITERS), and the layout it gives."""
+    best: tuple[int, str, Layout | None, Exception | None] = (-1, ",", None, None)
+    present = [d for d in DELIMITERS if any(d in text for _, text in lines)] or [","]
+    for delim in present:
         try:
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError as err:
-            raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
-    return out
+            layout, error = locate(_cells(lines, delim)), None
+            found = score(layout)
+        except LayoutError as err:
+            layout, error, found = None, err, 1 << 20
+        if found > best[0]:
+            best = (found, delim, layout, error)
+    found, delim, layout, error = best
+    if error:
+        raise error
+    if found == 0:      # no form's header under any delimiter: the first line's most frequent one
+        first = next((text for _, text in lines if text.strip()), "")
+        counts = {d: first.count(d) for d in DELIMITERS}
+        delim = max(counts, key=counts.get) if max(counts.values()) else ","
+        layout = locate(_cells(lines, delim))
+    return delim, layout
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str) -> None:
-    con.execute(
-        f"create or replace temp table {table} as "
-        "select *, cast(row_number() over () + 1 as integer) as _source_row "
-        "from read_csv(?, columns = ?, header = false, skip = 1, delim = ?, quote = '\"', "
-        "escape = '\"', all_varchar = true, null_padding = true, strict_mode = false)",
-        [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, delim])
+def _numbered(con: duckdb.DuckDBPyConnection, body: Body) -> tuple[str, list]:
+    """SQL giving each record's line: a count from the first when the lines follow one another,
+    else a positional join to the list of lines."""
+    n = len(body.numbers)
+    if n and int(body.numbers[-1]) - int(body.numbers[0]) + 1 == n:
+        return f", cast(row_number() over () + {int(body.numbers[0]) - 1} as integer) as _source_row", []
+    con.register("_zs_lines", pa.table({"_source_row": pa.array(body.numbers, pa.int32())}))
+    return "", ["_zs_lines"]
 
 
-def _mismatch(path: Path, declared: str | None, err: FileError) -> FileError:
-    if declared:
-        return FileError(f"{err} (declared encoding {declared!r} does not match the file)")
-    return FileError(f"{path.name}: not UTF-8 and not GB18030/GBK; cannot tell its encoding ({err})")
+def _load_body(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str, skip: int,
+               body: Body) -> None:
+    """DuckDB parses the records (no sniffing: every option is set); each gets its line."""
+    columns = ", ".join(f"c{i} varchar" for i in range(width))
+    if not len(body.numbers):
+        con.execute(f"create or replace temp table {table} ({columns}, _source_row integer)")
+        return
+    line, joined = _numbered(con, body)
+    try:    # _read marks rows that came from the file: a positional join pads the shorter side
+        con.execute(
+            f"create or replace temp table {table} as select *{line} from ("
+            "select *, true as _read from read_csv(?, columns = ?, header = false, skip = ?, delim = ?, quote = '\"', "
+            "escape = '\"', auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)"
+            f"){''.join(' positional join ' + j for j in joined)}",
+            [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, skip, delim])
+    finally:
+        for name in joined:
+            con.unregister(name)
+    got = con.execute(f"select count(*), count(_read), count(_source_row) from {table}").fetchone()
+    if got != (len(body.numbers),) * 3:
+        raise FileError(f"{source.name}: read {got[0]} records where the line scan found {len(body.numbers)}; "
+                        "refused rather than risk misplaced values (please report this file)")
 
 
-def _read_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str, declared: str | None,
-               width: int, delim: str, tmp: Path) -> str:
-    """Load the body into `table`; returns the encoding it turned out to be."""
-    if encoding not in ("utf-8", "utf-8-sig"):
-        try:
-            _load_csv(con, _transcode(path, encoding, tmp), table, width, delim)
-        except FileError as err:
-            raise _mismatch(path, declared, err) from None
-        return encoding
+def _read_utf8(con: duckdb.DuckDBPyConnection, path: Path, source: Path, table: str, locate: Locate,
+               encoding: str, tmp: Path) -> ReadResult:
+    data = source.read_bytes()
+    lines = _preview(data)
+    if not any(text.strip() for _, text in lines):
+        raise FileError(f"{path.name}: no header row in the first {_PREVIEW_LINES} lines (blank)")
+    delim, layout = _layout(lines, locate)
     try:
-        _load_csv(con, path, table, width, delim)
-        return encoding
+        body = scan(data, delim, layout.header_line, len(layout.headers), layout.named_width)
+    except UnicodeDecodeError as err:
+        raise _NotUtf8 from err
+    if not body.fast:
+        write_copy(body, tmp / "records.csv")
+    try:
+        _load_body(con, source if body.fast else tmp / "records.csv", table, len(layout.headers), delim,
+                   layout.header_line if body.fast else 0, body)
     except duckdb.InvalidInputException as err:
-        if "unicode" not in str(err).lower():
-            raise
-        duck_error = err
-    # DuckDB found bytes that are not UTF-8 past the first MiB: name the row, or read it as GB18030
-    try:
-        _check_decodes(path, encoding)
-    except FileError as err:
-        if declared:
-            raise _mismatch(path, declared, err) from None
-    else:
-        raise duck_error
-    try:
-        _load_csv(con, _transcode(path, "gb18030", tmp), table, width, delim)
-    except FileError as err:
-        raise _mismatch(path, declared, err) from None
-    return "gb18030"
-
-
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None) -> ReadResult:
-    encoding = detect_encoding(path, declared)
-    try:
-        with path.open("r", encoding=encoding, newline="") as fh:
-            header_line = fh.readline()
-            has_body = any(line.strip() for line in iter(fh.readline, ""))
-    except UnicodeDecodeError:
-        try:
-            _check_decodes(path, encoding)
-        except FileError as err:            # names the row
-            raise _mismatch(path, declared, err) from None
+        if "unicode" in str(err).lower():
+            raise _NotUtf8 from err
         raise
-    if not header_line.strip():
-        raise FileError(f"{path.name}: the first row is empty; expected a header row")
-    if not has_body:
-        raise FileError(f"{path.name}: has a header row but no data rows")
-    delim = _sniff_delimiter(header_line)
-    headers = next(csv.reader(io.StringIO(header_line), delimiter=delim))
-    with tempfile.TemporaryDirectory(prefix="zonestat-") as tmp:
+    return ReadResult(layout, body.data_lines, encoding, body.rejected, body.totals, body.blank, delim)
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None,
+             locate: Locate) -> ReadResult:
+    encoding = detect_encoding(path, declared)
+    with tempfile.TemporaryDirectory(prefix="zonestat-") as name:
+        tmp = Path(name)
         try:
-            encoding = _read_text(con, path, table, encoding, declared, len(headers), delim, Path(tmp))
-        except duckdb.Error as err:
-            raise FileError(f"{path.name}: not a readable CSV: {str(err).splitlines()[0]}") from err
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return ReadResult(headers, rows, encoding)
+            if encoding not in UTF8:
+                try:
+                    source = transcode(path, encoding, tmp)
+                except FileError as err:
+                    raise mismatch(path, declared, err) from None
+                return _read_utf8(con, path, source, table, locate, encoding, tmp)
+            try:
+                return _read_utf8(con, path, path, table, locate, encoding, tmp)
+            except _NotUtf8 as err:
+                not_utf8 = err
+            # bytes that are not UTF-8 past the first MiB: name the row, or read it as GB18030
+            try:
+                check_decodes(path, encoding)
+            except FileError as err:
+                if declared:
+                    raise mismatch(path, declared, err) from None
+            else:
+                raise not_utf8
+            try:
+                source = transcode(path, "gb18030", tmp)
+            except FileError as err:
+                raise mismatch(path, declared, err) from None
+            return _read_utf8(con, path, source, table, locate, "gb18030", tmp)
+        except (duckdb.Error, _NotUtf8) as err:
+            cause = err.__cause__ if isinstance(err, _NotUtf8) and err.__cause__ else err
+            raise FileError(f"{path.name}: not a readable CSV: {str(cause).splitlines()[0]}") from err
 
 
-def _cell(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return text if text.strip() else None
-
-
-def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    """The first sheet, from its first non-empty row (the header); calamine reads it in Rust."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        grid = sheet.to_python()
-    except (CalamineError, OSError, ValueError, IndexError) as err:
-        raise FileError(f"{path.name}: not a readable XLSX workbook (truncated or corrupt: {err})") from err
-    first_row = sheet.start[0] + 1 if grid else 1      # spreadsheet number of the header row
-    headers = [str(h).strip() for h in (grid[0] if grid else [])]
-    while headers and not headers[-1]:
-        headers.pop()
-    numbered = [(first_row + i, [_cell(v) for v in row[:len(headers)]]) for i, row in enumerate(grid[1:], 1)]
-    numbered = [(n, r) for n, r in numbered if any(v is not None for v in r)]
-    if not headers:
-        return ReadResult(headers, 0, None)         # read_file names the problem
+def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
+    """The first worksheet (XLSX or XLS), from the header found below any title rows."""
+    layout, body, totals = sheet_rows(path, locate)
+    width = len(layout.headers)
+    if not width:
+        return ReadResult(layout, 0, None)         # read_file names the problem
     # columns go in as list parameters (pyarrow would import pandas here: 0.3 s on a first call)
-    columns = [[r[i] if i < len(r) else None for _, r in numbered] for i in range(len(headers))]
-    picks = ", ".join(f"unnest(${i + 1}::varchar[]) as c{i}" for i in range(len(headers)))
+    columns = [[r[i] if i < len(r) else None for _, r in body] for i in range(width)]
+    picks = ", ".join(f"unnest(${i + 1}::varchar[]) as c{i}" for i in range(width))
     con.execute(f"create or replace temp table {table} as select {picks}, "
-                f"unnest(${len(headers) + 1}::integer[]) as _source_row", [*columns, [n for n, _ in numbered]])
-    return ReadResult(headers, len(numbered), None)
+                f"unnest(${width + 1}::integer[]) as _source_row", [*columns, [n for n, _ in body]])
+    return ReadResult(layout, len(body), None, totals=totals)
 
 
-def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
     try:
         headers = [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null "
                                              "or num_children = 0", [str(path)]).fetchall()]
@@ -223,26 +212,33 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Read
     except duckdb.Error as err:
         raise FileError(f"{path.name}: not a readable Parquet file: {str(err).splitlines()[0]}") from err
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return ReadResult(headers, rows, None)
+    return ReadResult(locate([(1, headers)]), rows, None)
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str | None = None) -> ReadResult:
-    """Read any accepted file into `table`; raise FileError naming the file when it cannot be."""
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str | None,
+              locate: Locate) -> ReadResult:
+    """Read any accepted file into `table`; raise FileError naming the file when it cannot be.
+    `locate` finds the header among the first rows (warehouse.layout.locate with the contract)."""
     if not path.is_file():
         raise FileError(f"{path}: no such file")
     if os.path.getsize(path) == 0:
         raise FileError(f"{path.name}: the file is empty (0 bytes)")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        result = read_xlsx(con, path, table)
-    elif suffix == ".parquet":
-        result = read_parquet(con, path, table)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        result = read_csv(con, path, table, encoding)
-    else:
-        raise FileError(f"{path.name}: unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            result = read_sheet(con, path, table, locate)
+        elif suffix == ".parquet":
+            result = read_parquet(con, path, table, locate)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            result = read_csv(con, path, table, encoding, locate)
+        else:
+            raise FileError(f"{path.name}: unsupported file type {suffix or '(none)'!r}: not read "
+                            "(不支持的文件类型; use .csv, .xlsx, .xls or .parquet)")
+    except LayoutError as err:
+        raise FileError(f"{path.name}: {err}") from None
     if not any(h.strip() for h in result.headers):
         raise FileError(f"{path.name}: row 1 holds no column headers")
     if result.rows == 0:
         raise FileError(f"{path.name}: has a header row but no data rows")
     return result
+

@@ -1,0 +1,244 @@
+"""Every physical line of a CSV body accounted for, before DuckDB parses it.
+
+DuckDB's reader is fast but decides nothing about a line it cannot split, and its sniffer only
+samples the file. So the body is first scanned in numpy (line ends, delimiters, quotes: a few
+passes over the bytes): a line with no quotes and exactly the header's number of fields is
+*clean*. Every other line (a quote, another field count, a stray carriage return, a 合计
+candidate) is split by Python's csv module under the rules below, alone: a bad line is rejected
+by its own line number and the next line is read afresh, so one broken quote cannot swallow the
+rest of the file. When every line is clean the file is read as it is; otherwise DuckDB reads a
+copy holding only the accepted records. Either way each record keeps its first physical line.
+
+Rules (docs/input-format.md, "Lines"):
+- a blank line, or one of nothing but delimiters and spaces, is not a data line (not counted);
+- a record has the header's number of fields; it may lack trailing fields only where the header
+  is blank, and may carry extra trailing fields only when they are empty;
+- a value under a blank header cell at the end of the header must be empty (a value there is
+  what a misplaced delimiter leaves);
+- a quoted value may hold the delimiter, a doubled quote and line breaks; a quote that does not
+  close into a well-formed record (or whose continuation line is a complete record by itself)
+  rejects its first line alone;
+- a row whose first non-empty value is 合计/总计/小计 is a totals row: skipped, with a warning.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from warehouse.layout import is_total_row
+
+MAX_SPAN = 20                 # a quoted value may run over at most this many lines
+_TOTAL_MARK = "计".encode()   # every 合计/总计/小计 row holds these bytes
+
+
+@dataclass
+class Body:
+    """What the scan decided about the lines after the header."""
+
+    fast: bool                        # DuckDB may read the file as it is (skip = header line)
+    numbers: np.ndarray               # first physical line of each accepted record, in order
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)   # (line, reason, text)
+    totals: list[tuple[int, str]] = field(default_factory=list)         # (line, text)
+    blank: int = 0
+    pieces: list = field(default_factory=list)   # the copy: memoryview ranges and normalised lines
+
+    @property
+    def data_lines(self) -> int:
+        return len(self.numbers) + len(self.rejected)
+
+
+def _lines(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, end, text end) of every physical line: end is its LF (or the file's end), text end
+    leaves out a CR before it."""
+    ends = np.flatnonzero(arr == 10)
+    if len(arr) and arr[-1] != 10:
+        ends = np.append(ends, len(arr))
+    starts = np.empty_like(ends)
+    if len(ends):
+        starts[0], starts[1:] = 0, ends[:-1] + 1
+    has_cr = ends > starts
+    has_cr[has_cr] = arr[ends[has_cr] - 1] == 13
+    return starts, ends, ends - has_cr
+
+
+def _per_line(positions: np.ndarray, text_ends: np.ndarray) -> np.ndarray:
+    """How many of the sorted `positions` (all at or after the first line's start) fall in each line."""
+    return np.diff(np.searchsorted(positions, text_ends), prepend=0)
+
+
+def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndarray, np.ndarray]:
+    """(lines whose quotes are not plain "value"s at field edges, delimiters inside quotes per line)."""
+    n = len(starts)
+    line_of_q = np.searchsorted(ends, qpos)
+    first_q = np.searchsorted(qpos, starts)
+    rank = np.arange(len(qpos)) - first_q[line_of_q]
+    opening = rank % 2 == 0
+    at_start = (qpos == starts[line_of_q]) | (arr[np.maximum(qpos - 1, 0)] == delim)
+    nxt = np.minimum(qpos + 1, len(arr) - 1)
+    at_end = (qpos + 1 == tends[line_of_q]) | (arr[nxt] == delim)
+    bad = np.zeros(n, dtype=bool)
+    bad[line_of_q[np.where(opening, ~at_start, ~at_end)]] = True
+    bad |= _per_line(qpos, tends) % 2 == 1
+    line_of_d = np.searchsorted(ends, dpos)
+    inside = (np.searchsorted(qpos, dpos) - first_q[line_of_d]) % 2 == 1
+    return bad, np.bincount(line_of_d[inside], minlength=n)
+
+
+def _marked(data: bytes, start: int, ends: np.ndarray) -> np.ndarray:
+    """Line indexes holding 计 (candidates for a totals row)."""
+    hits, at = [], data.find(_TOTAL_MARK, start)
+    while at >= 0:
+        hits.append(at)
+        at = data.find(_TOTAL_MARK, at + 1)
+    return np.searchsorted(ends, np.array(hits, dtype=np.int64))
+
+
+def _split(text: str, delim: str, lines: int = 1) -> tuple[list[str] | None, str | None]:
+    """The fields of one record's text (of `lines` physical lines), or None and what is wrong."""
+    source = [text] if lines == 1 else io.StringIO(text, newline="")   # one line: a CR in it is an error
+    try:
+        rows = list(csv.reader(source, delimiter=delim, strict=True))
+    except csv.Error as err:
+        msg = str(err)
+        if "end of data" in msg:
+            return None, "open"
+        if "new-line" in msg:
+            return None, "a carriage return (CR) inside the line / 行内有回车符"
+        return None, f"a quote is followed by text before the next delimiter ({msg}) / 引号位置错误"
+    return (rows[0], None) if len(rows) == 1 else (None, "open")
+
+
+class _Reader:
+    """The Python pass over the lines the scan could not clear."""
+
+    def __init__(self, data: bytes, delim: str, starts, tends, width: int, named: int):
+        self.data, self.delim, self.starts, self.tends = data, delim, starts, tends
+        self.width, self.named = width, named
+
+    def text(self, first: int, last: int) -> str:
+        return self.data[self.starts[first]:self.tends[last]].decode("utf-8")
+
+    def complete(self, i: int) -> bool:
+        fields, _ = _split(self.text(i, i), self.delim)
+        return fields is not None and self.problem(fields) is None
+
+    def record(self, i: int, n_lines: int) -> tuple[list[str] | None, int, str | None]:
+        """(fields, lines used, problem) of the record starting at line i."""
+        fields, err = _split(self.text(i, i), self.delim)
+        if err != "open":
+            return fields, 1, err
+        for j in range(i + 1, min(i + MAX_SPAN, n_lines)):
+            fields, err = _split(self.text(i, j), self.delim, j - i + 1)
+            if err == "open":
+                continue
+            if err is None and self.problem(fields) is None \
+                    and not any(self.complete(k) for k in range(i + 1, j + 1)):
+                return fields, j - i + 1, None
+            break
+        return None, 1, 'a quote (") opens a value that does not close into a record / 引号未闭合'
+
+    def problem(self, fields: list[str]) -> str | None:
+        """Why a split record cannot be taken as it is (None: it can, padded or trimmed to width)."""
+        k = len(fields)
+        if k < self.named:
+            return (f"{k} fields where the header has {self.width}: values would land in the wrong "
+                    f"columns / 字段数不符")
+        if any(v.strip() for v in fields[self.width:]):
+            return (f"{k} fields where the header has {self.width}: values would land in the wrong "
+                    f"columns (an unquoted delimiter inside a value?) / 字段数不符, 数值可能串列")
+        if any(v.strip() for v in fields[self.named:self.width]):
+            return (f"a value in column {self.named + 1 + next(i for i, v in enumerate(fields[self.named:]) if v.strip())}"
+                    f", whose header is blank: values may have moved (an unquoted delimiter?) / 无表头的列有数值")
+        return None
+
+
+def _normalised(fields: list[str], width: int, delim: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delim, lineterminator="\n").writerow((fields + [""] * width)[:width])
+    return out.getvalue()
+
+
+def scan(data: bytes, delim: str, header_line: int, width: int, named: int) -> Body:
+    """Classify every line after the header (1-based `header_line`) of UTF-8 `data`."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    starts, ends, tends = (a[header_line:] for a in _lines(arr))
+    if not len(starts):
+        return Body(True, np.zeros(0, dtype=np.int32))
+    first, d = int(starts[0]), ord(delim)
+    body = arr[first:]
+    dpos = np.flatnonzero(body == d) + first
+    qpos = np.flatnonzero(body == 34) + first if np.count_nonzero(body == 34) else np.zeros(0, dtype=np.int64)
+    counts = _per_line(dpos, tends)
+    length = tends - starts
+    empty, only_delims = length == 0, (length == counts) & (length > 0)
+    odd = np.zeros(len(starts), dtype=bool)
+    if len(qpos):
+        odd, inside = _quote_trouble(arr, d, qpos, dpos, starts, ends, tends)
+        counts = counts - inside
+    if np.count_nonzero(body == 13) != np.count_nonzero(tends < ends):    # a CR not ending its line
+        crs = np.flatnonzero(body == 13) + first
+        lone = crs[(crs + 1 < len(arr)) & (arr[np.minimum(crs + 1, len(arr) - 1)] != 10)]
+        odd[np.searchsorted(ends, lone)] = True
+    marked = np.zeros(len(starts), dtype=bool)
+    marked[_marked(data, first, ends)] = True
+    for k in range(1, width - named + 1):           # blank trailing header cells: empty values only
+        odd |= (length >= k) & (arr[np.maximum(tends - k, 0)] != d)
+    clean = ~odd & (counts == width - 1) & ~empty & ~only_delims
+    return _resolve(data, delim, header_line, width, named, starts, ends, tends, clean, empty | only_delims, marked)
+
+
+def _resolve(data, delim, header_line, width, named, starts, ends, tends, clean, blank, marked) -> Body:
+    """The Python pass over the lines that are neither clean nor blank (and the clean ones holding
+    计, for totals rows), then the copy's pieces."""
+    reader = _Reader(data, delim, starts, tends, width, named)
+    n = len(starts)
+    used = np.zeros(n, dtype=bool)
+    body = Body(False, np.zeros(0, dtype=np.int32), blank=0)
+    kept: dict[int, str] = {}
+    for i in map(int, np.flatnonzero((~clean & ~blank) | (clean & marked))):
+        if used[i]:
+            continue
+        line = header_line + 1 + i
+        fields, span, err = reader.record(i, n)
+        if clean[i] and not is_total_row(fields):
+            continue                    # a clean line that merely holds 计 (设计, 会计...)
+        used[i:i + span] = True
+        if fields is not None and all(not v.strip() for v in fields):
+            body.blank += 1
+        elif fields is not None and is_total_row(fields):
+            body.totals.append((line, reader.text(i, i + span - 1)))
+        elif err is not None or (err := reader.problem(fields)) is not None:
+            body.rejected.append((line, err, reader.text(i, i)))
+        else:
+            kept[i] = _normalised(fields, width, delim)
+    asis = clean & ~used
+    body.blank += int((blank & ~used).sum())
+    idx = np.sort(np.concatenate([np.flatnonzero(asis), np.fromiter(kept, dtype=np.int64, count=len(kept))]))
+    body.numbers = (idx + header_line + 1).astype(np.int32)
+    body.fast = header_line == 1 and not kept and not body.rejected and not body.totals \
+        and not used.any() and not (blank & (tends > starts)).any()
+    if not body.fast:
+        body.pieces = _pieces(data, starts, ends, np.flatnonzero(asis), kept)
+    return body
+
+
+def _pieces(data: bytes, starts, ends, asis: np.ndarray, kept: dict[int, str]) -> list:
+    """The copy: runs of consecutive clean lines as ranges of the original bytes, each accepted
+    irregular record as its normalised text, in file order."""
+    view = memoryview(data)
+    breaks = np.flatnonzero(np.diff(asis) != 1) + 1
+    runs = [(int(r[0]), int(r[-1])) for r in np.split(asis, breaks) if len(r)]
+    items = [(a, view[starts[a]:ends[b]]) for a, b in runs] + [(i, text.encode("utf-8")) for i, text in kept.items()]
+    return [piece for _, piece in sorted(items, key=lambda item: item[0])]
+
+
+def write_copy(body: Body, path: Path) -> None:
+    with path.open("wb") as out:
+        for piece in body.pieces:
+            out.write(piece)
+            if not bytes(piece[-1:]) == b"\n":
+                out.write(b"\n")
