@@ -17,7 +17,8 @@ def ingest_files(paths: list[str]) -> dict:
     """Load files into raw (each its own transaction) and rebuild core; retried: the loads are idempotent."""
     from warehouse.batch import ingest_paths
 
-    batch = ingest_paths(load_settings().db_path, [Path(p) for p in paths])
+    settings = load_settings()
+    batch = ingest_paths(settings.db_path, [Path(p) for p in paths], today=settings.today)
     return {"loaded": batch.count("loaded"), "skipped": batch.count("skipped"), "failed": batch.count("failed"),
             "rows_rejected": batch.rows_rejected, "built": batch.built}
 

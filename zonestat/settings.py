@@ -1,6 +1,7 @@
 """Environment settings: one object read from environment variables, with working defaults."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ class Settings:
     task_runner: str = "threads"  # threads | dask
     dask_address: str | None = None  # an existing Dask scheduler; None: a local cluster
     workers: int = 2
+    today: dt.date | None = None  # ZONESTAT_TODAY: the date loads take as today (None: today in Asia/Shanghai)
 
     @property
     def inbox(self) -> Path:
@@ -44,7 +46,8 @@ class Settings:
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """ZONESTAT_HOME (default ./data), ZONESTAT_DB (default HOME/warehouse.duckdb), and the task
-    runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask), ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS."""
+    runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask), ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS;
+    ZONESTAT_TODAY (YYYY-MM-DD) pins the date loads take as today (which months have ended)."""
     env = os.environ if environ is None else environ
     home = Path(env.get("ZONESTAT_HOME") or "data").expanduser().resolve()
     db = env.get("ZONESTAT_DB")
@@ -53,5 +56,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if runner not in ("threads", "dask"):
         raise ValueError(f"ZONESTAT_TASK_RUNNER must be threads or dask, not {runner!r}")
     workers = int(env.get("ZONESTAT_WORKERS") or 2)
+    today = env.get("ZONESTAT_TODAY") or None
+    try:
+        pinned = dt.date.fromisoformat(today.strip()) if today else None
+    except ValueError:
+        raise ValueError(f"ZONESTAT_TODAY must be a date like 2024-07-15, not {today!r}") from None
     return Settings(home=home, db_path=db_path, task_runner=runner,
-                    dask_address=env.get("ZONESTAT_DASK_ADDRESS") or None, workers=max(1, workers))
+                    dask_address=env.get("ZONESTAT_DASK_ADDRESS") or None, workers=max(1, workers), today=pinned)
