@@ -32,7 +32,7 @@ import numpy as np
 from warehouse.layout import is_total_row
 
 MAX_SPAN = 20                 # a quoted value may run over at most this many lines
-_TOTAL_MARK = "计".encode()   # every 合计/总计/小计 row holds these bytes
+_TOTAL_MARK = "计".encode()   # the bytes every 合计/总计/小计 cell ends in
 
 
 @dataclass
@@ -51,10 +51,26 @@ class Body:
         return len(self.numbers) + len(self.rejected)
 
 
+_BLOCK = 1 << 20        # bytes compared at a time: a reused buffer stays in cache (no page faults)
+
+
+def _positions(arr: np.ndarray, wanted: tuple[int, ...], start: int = 0) -> list[np.ndarray]:
+    """Sorted positions of each byte of `wanted` in arr[start:], in one pass a block at a time."""
+    mask = np.empty(min(_BLOCK, max(len(arr) - start, 1)), dtype=bool)
+    found: list[list[np.ndarray]] = [[] for _ in wanted]
+    for at in range(start, len(arr), _BLOCK):
+        block = arr[at:at + _BLOCK]
+        part = mask[:len(block)]
+        for out, byte in zip(found, wanted):
+            np.equal(block, byte, out=part)
+            out.append(np.flatnonzero(part) + at)
+    return [np.concatenate(out) if out else np.zeros(0, dtype=np.int64) for out in found]
+
+
 def _lines(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(start, end, text end) of every physical line: end is its LF (or the file's end), text end
     leaves out a CR before it."""
-    ends = np.flatnonzero(arr == 10)
+    ends = _positions(arr, (10,))[0]
     if len(arr) and arr[-1] != 10:
         ends = np.append(ends, len(arr))
     starts = np.empty_like(ends)
@@ -65,9 +81,10 @@ def _lines(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return starts, ends, ends - has_cr
 
 
-def _per_line(positions: np.ndarray, text_ends: np.ndarray) -> np.ndarray:
-    """How many of the sorted `positions` (all at or after the first line's start) fall in each line."""
-    return np.diff(np.searchsorted(positions, text_ends), prepend=0)
+def _cumulative(positions: np.ndarray, text_ends: np.ndarray) -> np.ndarray:
+    """How many of the sorted `positions` (all at or after the first line's start) come before
+    each line's text end."""
+    return np.searchsorted(positions, text_ends)
 
 
 def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndarray, np.ndarray]:
@@ -82,19 +99,25 @@ def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndar
     at_end = (qpos + 1 == tends[line_of_q]) | (arr[nxt] == delim)
     bad = np.zeros(n, dtype=bool)
     bad[line_of_q[np.where(opening, ~at_start, ~at_end)]] = True
-    bad |= _per_line(qpos, tends) % 2 == 1
+    bad |= np.diff(_cumulative(qpos, tends), prepend=0) % 2 == 1
     line_of_d = np.searchsorted(ends, dpos)
     inside = (np.searchsorted(qpos, dpos) - first_q[line_of_d]) % 2 == 1
     return bad, np.bincount(line_of_d[inside], minlength=n)
 
 
-def _marked(data: bytes, start: int, ends: np.ndarray) -> np.ndarray:
-    """Line indexes holding 计 (candidates for a totals row)."""
-    hits, at = [], data.find(_TOTAL_MARK, start)
-    while at >= 0:
-        hits.append(at)
-        at = data.find(_TOTAL_MARK, at + 1)
-    return np.searchsorted(ends, np.array(hits, dtype=np.int64))
+_TOTAL_STARTS = [c.encode() for c in "合总小本全\u3000"]   # what a 合计/总计/小计 cell can start with
+
+
+def _total_candidates(arr: np.ndarray, starts: np.ndarray, delim: int) -> np.ndarray:
+    """Lines that may be totals rows, from their first bytes (streamed: `starts` rise): an empty
+    first field, a quote or a space first, or 合 总 小 本 全 or a full-width space. Python then
+    checks them by the rule (warehouse.layout.is_total_row)."""
+    last = len(arr) - 1
+    b0, b1, b2 = (arr[np.minimum(starts + k, last)] for k in range(3))
+    out = np.isin(b0, (delim, 34, 32, 9))
+    for lead in _TOTAL_STARTS:
+        out |= (b0 == lead[0]) & (b1 == lead[1]) & (b2 == lead[2])
+    return out
 
 
 def _split(text: str, delim: str, lines: int = 1) -> tuple[list[str] | None, str | None]:
@@ -169,22 +192,18 @@ def scan(data: bytes, delim: str, header_line: int, width: int, named: int) -> B
     if not len(starts):
         return Body(True, np.zeros(0, dtype=np.int32))
     first, d = int(starts[0]), ord(delim)
-    body = arr[first:]
-    dpos = np.flatnonzero(body == d) + first
-    qpos = np.flatnonzero(body == 34) + first if np.count_nonzero(body == 34) else np.zeros(0, dtype=np.int64)
-    counts = _per_line(dpos, tends)
+    dpos, qpos, crs = _positions(arr, (d, 34, 13), first)
+    counts = np.diff(_cumulative(dpos, tends), prepend=0)
     length = tends - starts
     empty, only_delims = length == 0, (length == counts) & (length > 0)
     odd = np.zeros(len(starts), dtype=bool)
     if len(qpos):
         odd, inside = _quote_trouble(arr, d, qpos, dpos, starts, ends, tends)
         counts = counts - inside
-    if np.count_nonzero(body == 13) != np.count_nonzero(tends < ends):    # a CR not ending its line
-        crs = np.flatnonzero(body == 13) + first
+    if len(crs) != np.count_nonzero(tends < ends):          # a CR that does not end its line
         lone = crs[(crs + 1 < len(arr)) & (arr[np.minimum(crs + 1, len(arr) - 1)] != 10)]
         odd[np.searchsorted(ends, lone)] = True
-    marked = np.zeros(len(starts), dtype=bool)
-    marked[_marked(data, first, ends)] = True
+    marked = _total_candidates(arr, starts, d)
     for k in range(1, width - named + 1):           # blank trailing header cells: empty values only
         odd |= (length >= k) & (arr[np.maximum(tends - k, 0)] != d)
     clean = ~odd & (counts == width - 1) & ~empty & ~only_delims

@@ -13,7 +13,7 @@ from warehouse.spec import Contract, HeaderMatch, detect_form, normalize_header
 
 MAX_TITLE_ROWS = 20          # the header is looked for among the first rows that are not blank
 _SPACES = re.compile(r"[\s\u3000]+")
-_TOTAL = re.compile(r"(本页|本表|全部|总)?(合计|总计|小计)([:：].*)?")
+_TOTAL = re.compile(r"(本页|本表|全部|总)?(合计|总计|小计)[:：]?")
 _UNIT = re.compile(r"(?:^|[\s,，;；(（])(?:金额|计量|货币|价值量)?单位\s*[:：]\s*(?P<rest>.+)$")
 _UNIT_SPLIT = re.compile(r"[\s,，;；、/()（）]+")
 
@@ -68,7 +68,8 @@ def _text(cells: list[str | None]) -> str:
 
 
 def is_total_row(cells: list[str | None]) -> bool:
-    """A 合计/总计/小计 row: its first non-empty cell is one of them (spaces ignored; 本页合计 too)."""
+    """A 合计/总计/小计 row: its first non-empty cell is one of them (spaces and a trailing colon
+    ignored; 本页/本表/全部/总 before it too)."""
     first = next((c for c in cells if c and c.strip()), None)
     return first is not None and bool(_TOTAL.fullmatch(_SPACES.sub("", first)))
 
