@@ -87,8 +87,9 @@ def _cumulative(positions: np.ndarray, text_ends: np.ndarray) -> np.ndarray:
     return np.searchsorted(positions, text_ends)
 
 
-def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndarray, np.ndarray]:
-    """(lines whose quotes are not plain "value"s at field edges, delimiters inside quotes per line)."""
+def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lines whose quotes are not plain "value"s at field edges, lines with an odd number of
+    quotes, delimiters inside quotes per line)."""
     n = len(starts)
     line_of_q = np.searchsorted(ends, qpos)
     first_q = np.searchsorted(qpos, starts)
@@ -99,21 +100,22 @@ def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndar
     at_end = (qpos + 1 == tends[line_of_q]) | (arr[nxt] == delim)
     bad = np.zeros(n, dtype=bool)
     bad[line_of_q[np.where(opening, ~at_start, ~at_end)]] = True
-    bad |= np.diff(_cumulative(qpos, tends), prepend=0) % 2 == 1
+    odd = np.diff(_cumulative(qpos, tends), prepend=0) % 2 == 1
     line_of_d = np.searchsorted(ends, dpos)
     inside = (np.searchsorted(qpos, dpos) - first_q[line_of_d]) % 2 == 1
-    return bad, np.bincount(line_of_d[inside], minlength=n)
+    return bad | odd, odd, np.bincount(line_of_d[inside], minlength=n)
 
 
 _TOTAL_STARTS = [c.encode() for c in "合总小本全\u3000"]   # what a 合计/总计/小计 cell can start with
 
 
 def _total_candidates(arr: np.ndarray, starts: np.ndarray, delim: int) -> np.ndarray:
-    """Lines that may be totals rows, from their first bytes (streamed: `starts` rise): an empty
-    first field, a quote or a space first, or 合 总 小 本 全 or a full-width space. Python then
-    checks them by the rule (warehouse.layout.is_total_row)."""
+    """Lines that may be totals rows, from their first bytes (streamed: `starts` rise), past one
+    opening quote: an empty first field, a space, or 合 总 小 本 全 or a full-width space. Python
+    then checks them by the rule (warehouse.layout.is_total_row)."""
     last = len(arr) - 1
-    b0, b1, b2 = (arr[np.minimum(starts + k, last)] for k in range(3))
+    at = np.minimum(starts + (arr[np.minimum(starts, last)] == 34), last)
+    b0, b1, b2 = (arr[np.minimum(at + k, last)] for k in range(3))
     out = np.isin(b0, (delim, 34, 32, 9))
     for lead in _TOTAL_STARTS:
         out |= (b0 == lead[0]) & (b1 == lead[1]) & (b2 == lead[2])
@@ -138,9 +140,10 @@ def _split(text: str, delim: str, lines: int = 1) -> tuple[list[str] | None, str
 class _Reader:
     """The Python pass over the lines the scan could not clear."""
 
-    def __init__(self, data: bytes, delim: str, starts, tends, width: int, named: int):
+    def __init__(self, data: bytes, delim: str, starts, tends, width: int, named: int, odd_quotes: np.ndarray):
         self.data, self.delim, self.starts, self.tends = data, delim, starts, tends
         self.width, self.named = width, named
+        self.closing = np.flatnonzero(odd_quotes)     # lines with an odd number of quotes
 
     def text(self, first: int, last: int) -> str:
         return self.data[self.starts[first]:self.tends[last]].decode("utf-8")
@@ -154,14 +157,15 @@ class _Reader:
         fields, err = _split(self.text(i, i), self.delim)
         if err != "open":
             return fields, 1, err
-        for j in range(i + 1, min(i + MAX_SPAN, n_lines)):
+        # the value can only close on the next line with an odd number of quotes: one parse, not
+        # one per line (a file of broken quotes stays linear)
+        after = np.searchsorted(self.closing, i, side="right")
+        j = int(self.closing[after]) if after < len(self.closing) else n_lines
+        if j < min(i + MAX_SPAN, n_lines):
             fields, err = _split(self.text(i, j), self.delim, j - i + 1)
-            if err == "open":
-                continue
             if err is None and self.problem(fields) is None \
                     and not any(self.complete(k) for k in range(i + 1, j + 1)):
                 return fields, j - i + 1, None
-            break
         return None, 1, 'a quote (") opens a value that does not close into a record / 引号未闭合'
 
     def problem(self, fields: list[str]) -> str | None:
@@ -196,9 +200,9 @@ def scan(data: bytes, delim: str, header_line: int, width: int, named: int) -> B
     counts = np.diff(_cumulative(dpos, tends), prepend=0)
     length = tends - starts
     empty, only_delims = length == 0, (length == counts) & (length > 0)
-    odd = np.zeros(len(starts), dtype=bool)
+    odd = odd_quotes = np.zeros(len(starts), dtype=bool)
     if len(qpos):
-        odd, inside = _quote_trouble(arr, d, qpos, dpos, starts, ends, tends)
+        odd, odd_quotes, inside = _quote_trouble(arr, d, qpos, dpos, starts, ends, tends)
         counts = counts - inside
     if len(crs) != np.count_nonzero(tends < ends):          # a CR that does not end its line
         lone = crs[(crs + 1 < len(arr)) & (arr[np.minimum(crs + 1, len(arr) - 1)] != 10)]
@@ -207,13 +211,13 @@ def scan(data: bytes, delim: str, header_line: int, width: int, named: int) -> B
     for k in range(1, width - named + 1):           # blank trailing header cells: empty values only
         odd |= (length >= k) & (arr[np.maximum(tends - k, 0)] != d)
     clean = ~odd & (counts == width - 1) & ~empty & ~only_delims
-    return _resolve(data, delim, header_line, width, named, starts, ends, tends, clean, empty | only_delims, marked)
+    reader = _Reader(data, delim, starts, tends, width, named, odd_quotes)
+    return _resolve(reader, header_line, starts, ends, tends, clean, empty | only_delims, marked)
 
 
-def _resolve(data, delim, header_line, width, named, starts, ends, tends, clean, blank, marked) -> Body:
-    """The Python pass over the lines that are neither clean nor blank (and the clean ones holding
-    计, for totals rows), then the copy's pieces."""
-    reader = _Reader(data, delim, starts, tends, width, named)
+def _resolve(reader: _Reader, header_line: int, starts, ends, tends, clean, blank, marked) -> Body:
+    """The Python pass over the lines that are neither clean nor blank (and the clean ones whose
+    first bytes may start a totals row), then the copy's pieces."""
     n = len(starts)
     used = np.zeros(n, dtype=bool)
     body = Body(False, np.zeros(0, dtype=np.int32), blank=0)
@@ -233,7 +237,7 @@ def _resolve(data, delim, header_line, width, named, starts, ends, tends, clean,
         elif err is not None or (err := reader.problem(fields)) is not None:
             body.rejected.append((line, err, reader.text(i, i)))
         else:
-            kept[i] = _normalised(fields, width, delim)
+            kept[i] = _normalised(fields, reader.width, reader.delim)
     asis = clean & ~used
     body.blank += int((blank & ~used).sum())
     idx = np.sort(np.concatenate([np.flatnonzero(asis), np.fromiter(kept, dtype=np.int64, count=len(kept))]))
@@ -241,7 +245,7 @@ def _resolve(data, delim, header_line, width, named, starts, ends, tends, clean,
     body.fast = header_line == 1 and not kept and not body.rejected and not body.totals \
         and not used.any() and not (blank & (tends > starts)).any()
     if not body.fast:
-        body.pieces = _pieces(data, starts, ends, np.flatnonzero(asis), kept)
+        body.pieces = _pieces(reader.data, starts, ends, np.flatnonzero(asis), kept)
     return body
 
 
