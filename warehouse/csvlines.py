@@ -18,7 +18,8 @@ Rules (docs/input-format.md, "Lines"):
 - a quoted value may hold the delimiter, a doubled quote and line breaks; a quote that does not
   close into a well-formed record (or whose continuation line is a complete record by itself)
   rejects its first line alone;
-- a row whose first non-empty value is 合计/总计/小计 is a totals row: skipped, with a warning.
+- a 合计/总计/小计 row, a footer line (填表人：...) or a repeat of the header is skipped, with a
+  warning (warehouse.layout.skip_kind).
 """
 from __future__ import annotations
 
@@ -29,10 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from warehouse.layout import is_total_row
+from warehouse.layout import skip_kind
 
 MAX_SPAN = 20                 # a quoted value may run over at most this many lines
-_TOTAL_MARK = "计".encode()   # the bytes every 合计/总计/小计 cell ends in
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Body:
     fast: bool                        # DuckDB may read the file as it is (skip = header line)
     numbers: np.ndarray               # first physical line of each accepted record, in order
     rejected: list[tuple[int, str, str]] = field(default_factory=list)   # (line, reason, text)
-    totals: list[tuple[int, str]] = field(default_factory=list)         # (line, text)
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)   # (line, kind, text): 合计, footer, header
     blank: int = 0
     pieces: list = field(default_factory=list)   # the copy: memoryview ranges and normalised lines
 
@@ -106,18 +106,21 @@ def _quote_trouble(arr, delim, qpos, dpos, starts, ends, tends) -> tuple[np.ndar
     return bad | odd, odd, np.bincount(line_of_d[inside], minlength=n)
 
 
-_TOTAL_STARTS = [c.encode() for c in "合总小本全\u3000"]   # what a 合计/总计/小计 cell can start with
+# first characters of the cells warehouse.layout.skip_kind looks for: 合计/总计/小计 (本页, 全部),
+# footer labels (单位负责人, 统计负责人, 填表人, 制表人, 审核人, 报出日期, 联系电话, 备注, 注, 说明) and a
+# full-width space
+_SKIP_STARTS = [c.encode() for c in "合总小本全单统负填制审报联备注说\u3000"]
 
 
-def _total_candidates(arr: np.ndarray, starts: np.ndarray, delim: int) -> np.ndarray:
-    """Lines that may be totals rows, from their first bytes (streamed: `starts` rise), past one
-    opening quote: an empty first field, a space, or 合 总 小 本 全 or a full-width space. Python
-    then checks them by the rule (warehouse.layout.is_total_row)."""
+def _skip_candidates(arr: np.ndarray, starts: np.ndarray, delim: int, header: bytes) -> np.ndarray:
+    """Lines that may not be data rows, from their first bytes (streamed: `starts` rise), past one
+    opening quote: an empty first field, a space, the first character of a 合计 cell or a footer
+    label, or the first bytes of the header. Python then checks them (warehouse.layout.skip_kind)."""
     last = len(arr) - 1
     at = np.minimum(starts + (arr[np.minimum(starts, last)] == 34), last)
     b0, b1, b2 = (arr[np.minimum(at + k, last)] for k in range(3))
     out = np.isin(b0, (delim, 34, 32, 9))
-    for lead in _TOTAL_STARTS:
+    for lead in _SKIP_STARTS + ([header[:3]] if len(header) >= 3 else []):
         out |= (b0 == lead[0]) & (b1 == lead[1]) & (b2 == lead[2])
     return out
 
@@ -140,9 +143,10 @@ def _split(text: str, delim: str, lines: int = 1) -> tuple[list[str] | None, str
 class _Reader:
     """The Python pass over the lines the scan could not clear."""
 
-    def __init__(self, data: bytes, delim: str, starts, tends, width: int, named: int, odd_quotes: np.ndarray):
+    def __init__(self, data: bytes, delim: str, starts, tends, headers: list[str], named: int,
+                 odd_quotes: np.ndarray):
         self.data, self.delim, self.starts, self.tends = data, delim, starts, tends
-        self.width, self.named = width, named
+        self.headers, self.width, self.named = headers, len(headers), named
         self.closing = np.flatnonzero(odd_quotes)     # lines with an odd number of quotes
 
     def text(self, first: int, last: int) -> str:
@@ -189,8 +193,10 @@ def _normalised(fields: list[str], width: int, delim: str) -> str:
     return out.getvalue()
 
 
-def scan(data: bytes, delim: str, header_line: int, width: int, named: int) -> Body:
-    """Classify every line after the header (1-based `header_line`) of UTF-8 `data`."""
+def scan(data: bytes, delim: str, header_line: int, headers: list[str], named: int) -> Body:
+    """Classify every line after `header_line` (1-based: the header's last line) of UTF-8 `data`;
+    `headers` are the header's cells, `named` how many up to its last non-blank one."""
+    width = len(headers)
     arr = np.frombuffer(data, dtype=np.uint8)
     starts, ends, tends = (a[header_line:] for a in _lines(arr))
     if not len(starts):
@@ -207,17 +213,17 @@ def scan(data: bytes, delim: str, header_line: int, width: int, named: int) -> B
     if len(crs) != np.count_nonzero(tends < ends):          # a CR that does not end its line
         lone = crs[(crs + 1 < len(arr)) & (arr[np.minimum(crs + 1, len(arr) - 1)] != 10)]
         odd[np.searchsorted(ends, lone)] = True
-    marked = _total_candidates(arr, starts, d)
+    marked = _skip_candidates(arr, starts, d, (headers[0].encode() if headers and named else b""))
     for k in range(1, width - named + 1):           # blank trailing header cells: empty values only
         odd |= (length >= k) & (arr[np.maximum(tends - k, 0)] != d)
     clean = ~odd & (counts == width - 1) & ~empty & ~only_delims
-    reader = _Reader(data, delim, starts, tends, width, named, odd_quotes)
+    reader = _Reader(data, delim, starts, tends, headers, named, odd_quotes)
     return _resolve(reader, header_line, starts, ends, tends, clean, empty | only_delims, marked)
 
 
 def _resolve(reader: _Reader, header_line: int, starts, ends, tends, clean, blank, marked) -> Body:
     """The Python pass over the lines that are neither clean nor blank (and the clean ones whose
-    first bytes may start a totals row), then the copy's pieces."""
+    first bytes may start a row that is not data), then the copy's pieces."""
     n = len(starts)
     used = np.zeros(n, dtype=bool)
     body = Body(False, np.zeros(0, dtype=np.int32), blank=0)
@@ -227,13 +233,14 @@ def _resolve(reader: _Reader, header_line: int, starts, ends, tends, clean, blan
             continue
         line = header_line + 1 + i
         fields, span, err = reader.record(i, n)
-        if clean[i] and not is_total_row(fields):
-            continue                    # a clean line that merely holds 计 (设计, 会计...)
+        kind = skip_kind(fields, reader.headers) if fields is not None else None
+        if clean[i] and kind is None:
+            continue                    # a clean data line that merely starts like one (合肥..., 统一...)
         used[i:i + span] = True
         if fields is not None and all(not v.strip() for v in fields):
             body.blank += 1
-        elif fields is not None and is_total_row(fields):
-            body.totals.append((line, reader.text(i, i + span - 1)))
+        elif kind is not None:
+            body.skipped.append((line, kind, reader.text(i, i + span - 1)))
         elif err is not None or (err := reader.problem(fields)) is not None:
             body.rejected.append((line, err, reader.text(i, i)))
         else:
@@ -242,7 +249,7 @@ def _resolve(reader: _Reader, header_line: int, starts, ends, tends, clean, blan
     body.blank += int((blank & ~used).sum())
     idx = np.sort(np.concatenate([np.flatnonzero(asis), np.fromiter(kept, dtype=np.int64, count=len(kept))]))
     body.numbers = (idx + header_line + 1).astype(np.int32)
-    body.fast = header_line == 1 and not kept and not body.rejected and not body.totals \
+    body.fast = header_line == 1 and not kept and not body.rejected and not body.skipped \
         and not used.any() and not (blank & (tends > starts)).any()
     if not body.fast:
         body.pieces = _pieces(reader.data, starts, ends, np.flatnonzero(asis), kept)

@@ -94,7 +94,7 @@ def _fail(con: duckdb.DuckDBPyConnection, path: Path, digest: str, started: dt.d
 
 
 def _skipped_lines(read: ReadResult) -> str:
-    lines = read.layout.skipped + [{"line": n, "kind": "total", "text": t} for n, t in read.totals]
+    lines = read.layout.skipped + [{"line": n, "kind": kind, "text": t} for n, kind, t in read.skipped_rows]
     return json.dumps(lines, ensure_ascii=False)
 
 

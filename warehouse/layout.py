@@ -1,4 +1,5 @@
-"""Where the table starts in an export: the header row below title lines, a 单位 line, totals rows.
+"""Where the table starts in an export: the header row below title lines, a 单位 line, and the rows
+below it that are not data (合计 rows, footer lines, a repeated header).
 
 Offices send what their systems export: a title and a `单位：千元` line above the header, a 合计
 row at the bottom, blank or repeated header cells. These rules are the same for every format;
@@ -14,6 +15,8 @@ from warehouse.spec import Contract, HeaderMatch, detect_form, normalize_header
 MAX_TITLE_ROWS = 20          # the header is looked for among the first rows that are not blank
 _SPACES = re.compile(r"[\s\u3000]+")
 _TOTAL = re.compile(r"(本页|本表|全部|总)?(合计|总计|小计)[:：]?")
+_FOOTER = re.compile(r"(单位负责人|统计负责人|负责人|填表人|制表人|审核人|填报人|报出日期|填报日期|制表日期"
+                     r"|联系电话|备注|注|说明)[:：].*", re.S)
 _UNIT = re.compile(r"(?:^|[\s,，;；(（])(?:金额|计量|货币|价值量)?单位\s*[:：]\s*(?P<rest>.+)$")
 _UNIT_SPLIT = re.compile(r"[\s,，;；、/()（）]+")
 
@@ -67,11 +70,32 @@ def _text(cells: list[str | None]) -> str:
     return " ".join(c.strip() for c in cells if c and c.strip())
 
 
-def is_total_row(cells: list[str | None]) -> bool:
-    """A 合计/总计/小计 row: its first non-empty cell is one of them (spaces and a trailing colon
-    ignored; 本页/本表/全部/总 before it too)."""
+def skip_kind(cells: list[str | None], headers: list[str]) -> str | None:
+    """Why a row below the header is not a data row, or None when it is one:
+    'total'  its first non-empty cell is 合计/总计/小计 (spaces and a trailing colon ignored;
+             本页/本表/全部/总 before it too);
+    'footer' its first non-empty cell is a form's footer label with a colon (填表人：, 单位负责人：,
+             报出日期：, 说明：...);
+    'header' its non-empty cells repeat the header's (a header printed again on every page)."""
     first = next((c for c in cells if c and c.strip()), None)
-    return first is not None and bool(_TOTAL.fullmatch(_SPACES.sub("", first)))
+    if first is None:
+        return None
+    squeezed = _SPACES.sub("", first)
+    if _TOTAL.fullmatch(squeezed):
+        return "total"
+    if _FOOTER.fullmatch(squeezed):
+        return "footer"
+    named = [normalize_header(h) for h in headers if not is_blank_name(h)]
+    if [normalize_header(c) for c in cells if c and c.strip()] == named:
+        return "header"
+    return None
+
+
+SKIPPED = {
+    "total": "totals row skipped (合计/总计/小计行已跳过): not a unit's filing, not loaded",
+    "footer": "footer line skipped (表尾行已跳过): signatures, dates or notes, not a unit's filing",
+    "header": "repeated header row skipped (重复的表头行已跳过)",
+}
 
 
 def _unit_of(cells: list[str | None], units: dict[str, float]) -> tuple[bool, set[str]]:

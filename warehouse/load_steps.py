@@ -1,4 +1,4 @@
-"""The steps of one load inside its transaction: raw rows, line rejections, totals warnings, typing
+"""The steps of one load inside its transaction: raw rows, line rejections, skipped-row warnings, typing
 and the row checks. `warehouse.ingest.load_file` runs them in order; each writes what it decided,
 with the file, the row and the field, to raw or audit."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 
 from warehouse.codes import valid_code_array
-from warehouse.layout import is_blank_name, unique_names
+from warehouse.layout import SKIPPED, is_blank_name, unique_names
 from warehouse.readers import ReadResult
 from warehouse.spec import Contract, FormSpec, HeaderMatch
 from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes, january_sql, problems_sql
@@ -75,18 +75,17 @@ def insert_raw(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: 
 
 def record_lines(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, form: FormSpec, read: ReadResult) -> None:
     """Lines rejected before typing (wrong field count, broken quote) into audit.rejected_rows;
-    totals rows skipped into audit.load_warnings."""
+    rows skipped as 合计, footer or repeated header into audit.load_warnings."""
     if read.rejected:
         con.execute("insert into audit.rejected_rows select $load, $file, line, $form, ['line'], 'line: ' || reason, "
                     "json_object('line', text) from (select unnest($lines::integer[]) as line, "
                     "unnest($reasons::varchar[]) as reason, unnest($texts::varchar[]) as text)",
                     {"load": load_id, "file": str(path), "form": form.code, "lines": [r[0] for r in read.rejected],
                      "reasons": [r[1] for r in read.rejected], "texts": [r[2] for r in read.rejected]})
-    if read.totals:
+    if read.skipped_rows:
         con.executemany("insert into audit.load_warnings values (?, ?, ?, ?, 'row', ?)",
-                        [(load_id, str(path), line, form.code,
-                          f"totals row skipped (合计/总计/小计行已跳过): not a unit's filing, not loaded (got '{text}')")
-                         for line, text in read.totals])
+                        [(load_id, str(path), line, form.code, f"{SKIPPED[kind]} (got '{text}')")
+                         for line, kind, text in read.skipped_rows])
 
 
 def _check_codes(con: duckdb.DuckDBPyConnection, form: FormSpec, by_field: dict[str, str]) -> None:
@@ -122,7 +121,7 @@ def type_rows(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: H
 def record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: HeaderMatch,
                     bounds: Bounds) -> tuple[int, int]:
     """Rows failing a check into audit.rejected_rows, January rows of exempt forms warned; returns
-    (rejected, warned) of the whole load, lines rejected before typing and totals rows included."""
+    (rejected, warned) of the whole load, lines rejected before typing and skipped rows included."""
     form = match.form
     present = set(match.columns.values())
     fields_json = ", ".join(f"'{field}': r.c{pos}" for pos, field in match.columns.items())

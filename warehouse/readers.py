@@ -3,7 +3,8 @@
 Every reader produces the same thing: a temporary table of VARCHAR columns c0..cN in file order
 plus `_source_row` (the line of a CSV record, the row of a spreadsheet: where a person finds it),
 and a `ReadResult` accounting for every line: the header found below any title lines, the data
-lines (loaded into the table or rejected before typing), totals rows and blank lines skipped.
+lines (loaded into the table or rejected before typing), 合计 rows, footer lines, repeated headers
+and blank lines skipped.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class ReadResult:
     rows: int                     # data lines: in the table, plus those rejected before typing
     encoding: str | None
     rejected: list[tuple[int, str, str]] = field(default_factory=list)   # (line, reason, text as received)
-    totals: list[tuple[int, str]] = field(default_factory=list)         # 合计/总计/小计 rows skipped
+    skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)   # (line, kind, text): not data
     blank: int = 0                # blank lines after the header (not data lines)
     delimiter: str | None = None  # CSV only
 
@@ -61,7 +62,8 @@ def _preview(data: bytes) -> list[tuple[int, str]]:
         raise _NotUtf8 from err
 
 
-def _cells(lines: list[tuple[int, str]], delim: str) -> Rows:
+def _cells(lines: list[tuple[int, str]], delim: str) -> tuple[Rows, dict[int, int]]:
+    """The non-blank rows of the preview, one per line, and each row's last line (its own)."""
     rows = []
     for n, text in lines:
         try:
@@ -70,31 +72,51 @@ def _cells(lines: list[tuple[int, str]], delim: str) -> Rows:
             cells = [text]
         if any(c.strip() for c in cells):
             rows.append((n, cells))
-    return rows
+    return rows, {n: n for n, _ in rows}
 
 
-def _layout(lines: list[tuple[int, str]], locate: Locate) -> tuple[str, Layout]:
+def _records(lines: list[tuple[int, str]], delim: str) -> tuple[Rows, dict[int, int]]:
+    """The non-blank rows of the preview read as CSV records, so a quoted header cell may wrap
+    over lines (Excel's Alt+Enter); each row's last line."""
+    reader = csv.reader((text + "\n" for _, text in lines), delimiter=delim)
+    rows, last, before = [], {}, 0
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((before + 1, cells))
+                last[before + 1] = reader.line_num
+            before = reader.line_num
+    except csv.Error:
+        pass
+    return rows, last
+
+
+def _layout(lines: list[tuple[int, str]], locate: Locate) -> tuple[str, Layout, int]:
     """The delimiter under which a form's header is found (most columns matched; ties: the order
-    of DELIMITERS), and the layout it gives."""
-    best: tuple[int, str, Layout | None, Exception | None] = (-1, ",", None, None)
+    of DELIMITERS, and a header on one line before one that wraps), the layout it gives and the
+    header's last line."""
+    best: tuple[int, str, Layout | None, Exception | None, dict] = (-1, ",", None, None, {})
     present = [d for d in DELIMITERS if any(d in text for _, text in lines)] or [","]
     for delim in present:
-        try:
-            layout, error = locate(_cells(lines, delim)), None
-            found = score(layout)
-        except LayoutError as err:
-            layout, error, found = None, err, 1 << 20
-        if found > best[0]:
-            best = (found, delim, layout, error)
-    found, delim, layout, error = best
+        for split in (_cells, _records):
+            rows, last = split(lines, delim)
+            try:
+                layout, error = locate(rows), None
+                found = score(layout)
+            except LayoutError as err:
+                layout, error, found = None, err, 1 << 20
+            if found > best[0]:
+                best = (found, delim, layout, error, last)
+    found, delim, layout, error, last = best
     if error:
         raise error
     if found == 0:      # no form's header under any delimiter: the first line's most frequent one
         first = next((text for _, text in lines if text.strip()), "")
         counts = {d: first.count(d) for d in DELIMITERS}
         delim = max(counts, key=counts.get) if max(counts.values()) else ","
-        layout = locate(_cells(lines, delim))
-    return delim, layout
+        rows, last = _cells(lines, delim)
+        layout = locate(rows)
+    return delim, layout, last.get(layout.header_line, layout.header_line)
 
 
 def _numbered(con: duckdb.DuckDBPyConnection, body: Body) -> tuple[str, list]:
@@ -137,21 +159,21 @@ def _read_utf8(con: duckdb.DuckDBPyConnection, path: Path, source: Path, table: 
     lines = _preview(data)
     if not any(text.strip() for _, text in lines):
         raise FileError(f"{path.name}: no header row in the first {_PREVIEW_LINES} lines (blank)")
-    delim, layout = _layout(lines, locate)
+    delim, layout, header_end = _layout(lines, locate)
     try:
-        body = scan(data, delim, layout.header_line, len(layout.headers), layout.named_width)
+        body = scan(data, delim, header_end, layout.headers, layout.named_width)
     except UnicodeDecodeError as err:
         raise _NotUtf8 from err
     if not body.fast:
         write_copy(body, tmp / "records.csv")
     try:
         _load_body(con, source if body.fast else tmp / "records.csv", table, len(layout.headers), delim,
-                   layout.header_line if body.fast else 0, body)
+                   header_end if body.fast else 0, body)
     except duckdb.InvalidInputException as err:
         if "unicode" in str(err).lower():
             raise _NotUtf8 from err
         raise
-    return ReadResult(layout, body.data_lines, encoding, body.rejected, body.totals, body.blank, delim)
+    return ReadResult(layout, body.data_lines, encoding, body.rejected, body.skipped, body.blank, delim)
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None,
@@ -190,7 +212,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: s
 
 def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
     """The first worksheet (XLSX or XLS), from the header found below any title rows."""
-    layout, body, totals = sheet_rows(path, locate)
+    layout, body, skipped = sheet_rows(path, locate)
     width = len(layout.headers)
     if not width:
         return ReadResult(layout, 0, None)         # read_file names the problem
@@ -199,7 +221,7 @@ def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: L
     picks = ", ".join(f"unnest(${i + 1}::varchar[]) as c{i}" for i in range(width))
     con.execute(f"create or replace temp table {table} as select {picks}, "
                 f"unnest(${width + 1}::integer[]) as _source_row", [*columns, [n for n, _ in body]])
-    return ReadResult(layout, len(body), None, totals=totals)
+    return ReadResult(layout, len(body), None, skipped_rows=skipped)
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from warehouse.layout import Layout, is_total_row
+from warehouse.layout import Layout, skip_kind
 
 Rows = list[tuple[int, list[str | None]]]
 _DECIMALS = re.compile(r"0\.(0+)")
@@ -90,17 +90,17 @@ def read_grid(path: Path) -> tuple[list[list], int, int]:
     return grid, top, left
 
 
-def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Rows, list[tuple[int, str]]]:
-    """(layout, data rows numbered as in the sheet, totals rows skipped)."""
+def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Rows, list[tuple[int, str, str]]]:
+    """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text))."""
     grid, top, left = read_grid(path)
     rows = [(top + 1 + i, [cell_text(v) for v in row]) for i, row in enumerate(grid)]
     rows = [(n, cells) for n, cells in rows if any(c is not None for c in cells)]
     layout = locate(rows)
-    body, totals = [], []
+    body, skipped = [], []
     for n, cells in rows[layout.header_index + 1:]:
-        if is_total_row(cells):
-            totals.append((n, " | ".join(c or "" for c in cells).rstrip(" |")))
+        if kind := skip_kind(cells, layout.headers):
+            skipped.append((n, kind, " | ".join(c or "" for c in cells).rstrip(" |")))
         else:
             body.append((n, cells))
     _reformat_periods(path, grid, top, left, body, layout)
-    return layout, body, totals
+    return layout, body, skipped

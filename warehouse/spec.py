@@ -11,7 +11,7 @@ import yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
-_UNIT_SUFFIX = re.compile(r"^(?P<base>.*?)[(\[](?P<unit>[^()\[\]]+)[)\]]$")
+_UNIT_SUFFIX = re.compile(r"^(?P<base>.*?)[(\[](?P<unit>[^()\[\]]+)[)\]]$", re.S)   # a header cell may wrap
 FIELD_TYPES = {"id", "period", "text", "money", "number", "int", "bool", "date", "year"}
 
 

@@ -29,7 +29,7 @@ def _title_unit_total() -> Case:
 
 def _sheet_shapes() -> Case:
     """XLSX: a title row, 金额单位：万元 in a right-hand cell, one bare money header (in 万元), the
-    others with their own (千元); a 小计 row inside, a blank row and a 总计 row at the end."""
+    others with their own (千元); a 小计 row inside, a blank row, a 总计 row and a footer at the end."""
     def write(folder: Path) -> Path:
         from openpyxl import Workbook
 
@@ -39,10 +39,12 @@ def _sheet_shapes() -> Case:
         sheet.append(["2024年6月 工业产销总值"])
         sheet.append([None] * 8 + ["金额单位：万元"])
         sheet.append([BARE[0], BARE[1], BARE[2]] + HEADERS[3:])
-        layout = [1, 2, "小计", 3, 4, None, "总计"]
+        layout = [1, 2, "小计", 3, 4, None, "总计", "footer"]
         for item in layout:
             if item is None:
                 sheet.append([])
+            elif item == "footer":
+                sheet.append(["填表人：张三", None, None, "报出日期：2024-07-10"])
             elif isinstance(item, str):
                 sheet.append([item, None] + [float(v) for v in _totals([1, 2])])
             else:
@@ -57,9 +59,33 @@ def _sheet_shapes() -> Case:
         return (*base[:2], base[2] * 10.0, *base[3:], lines[i])      # only the bare money column is in 万元
     return Case("sheet_shapes.xlsx", "4", "XLSX title row, unit cell, 小计/总计 rows",
                 write, loads=[("sheet_shapes.xlsx", "loaded", 4, 4, 0)], header_line=3,
-                skipped=[(1, "title"), (2, "unit"), (6, "total"), (10, "total")],
-                warnings=[(6, "row", "totals row skipped"), (10, "row", "totals row skipped")],
+                skipped=[(1, "title"), (2, "unit"), (6, "total"), (10, "total"), (11, "footer")],
+                warnings=[(6, "row", "totals row skipped"), (10, "row", "totals row skipped"),
+                          (11, "row", "footer line skipped")],
                 staged=[unit(i) for i in range(1, 5)])
+
+
+def _report_export() -> Case:
+    """A printed report's export: a title with quotes, header cells that wrap (Alt+Enter), the
+    header again for the second page, a footer with signatures, 1-6月 periods, full-width digits."""
+    wrapped = ['"' + h.replace("(当年价格)", "(当年价格)\n").replace("(千元)", "\n(千元)") + '"' for h in HEADERS]
+    header = ",".join(wrapped)
+    rows = [row(i, "2024年1-6月") for i in range(1, 7)]
+    rows[4][3] = "５.２"                                            # unit 5: full-width digit
+    body = [",".join(r) for r in rows]
+    lines = ['关于"亩均论英雄"企业2024年1-6月工业产销情况', header] + body[:3] + [header] + body[3:] \
+        + ["合计,," + ",".join(_totals(list(range(1, 7)))), "单位负责人：王五,,统计负责人：李四,,填表人：张三,,报出日期：2024年7月10日,,"]
+    text = "\r\n".join(lines) + "\r\n"
+    header_lines = 1 + header.count("\n")                          # lines the header takes
+    first = 1 + header_lines + 1                                    # line of unit 1
+    numbers = [first, first + 1, first + 2] + [first + 3 + header_lines + k for k in range(3)]
+    return Case("report_export.csv", "4", "title with quotes, wrapped header cells, header repeated, footer",
+                write_text("report_export.csv", text, "gb18030"),
+                loads=[("report_export.csv", "loaded", 6, 6, 0)], header_line=2,
+                skipped=[(1, "title"), (first + 3, "header"), (numbers[-1] + 1, "total"), (numbers[-1] + 2, "footer")],
+                warnings=[(first + 3, "row", "repeated header"), (numbers[-1] + 1, "row", "totals row"),
+                          (numbers[-1] + 2, "row", "footer line")],
+                staged=[(*staged(i), numbers[i - 1]) for i in range(1, 7)])
 
 
 def _unknown_unit() -> Case:
@@ -157,7 +183,7 @@ def _xls_folder() -> Case:
 
 
 def shape_cases() -> list[Case]:
-    return [_title_unit_total(), _sheet_shapes(), _unknown_unit(), _repeated_unknown(),
+    return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
             _legacy_xls(), *_folders(), _xls_folder()]

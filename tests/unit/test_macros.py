@@ -45,6 +45,7 @@ def test_zs_bool_reads_yes_and_no(con, text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("1234.5", 1234.5), ("1,234.5", 1234.5), ("1，234", 1234.0), ("－12", -12.0), (" 7 ", 7.0),
     ("abc", None), ("", None), (None, None), ("1,234,567.25", 1234567.25), ("1.5e3", 1500.0), (".5", 0.5),
+    ("１，２３４．５", 1234.5),
     # a comma in a decimal-point file only separates groups of three
     ("12,34", None), ("22607,8", None), ("1,2345", None), ("1234,567", None), ("1_000", None), ("1.234,5", None),
 ])
@@ -80,6 +81,8 @@ def test_zs_num_leaves_non_finite_values_for_the_checks(con, text):
     ("20240630", dt.date(2024, 6, 1)), ("2024-13", None), ("六月", None),
     ("2024.10", dt.date(2024, 10, 1)), ("2024.01", dt.date(2024, 1, 1)), ("2024.6", dt.date(2024, 6, 1)),
     ("2024.1", None),         # a spreadsheet's 2024.10 in General format: January or October?
+    ("2024年1-6月", dt.date(2024, 6, 1)), ("2024年1－12月", dt.date(2024, 12, 1)), ("２０２４年６月", dt.date(2024, 6, 1)),
+    ("2024年1-1月", None), ("2024年1-13月", None),
 ])
 def test_zs_period_reads_the_accepted_spellings(con, text, expected):
     assert one(con, "zs_period(?::varchar)", text) == expected

@@ -4,12 +4,12 @@
 -- a number as written by people, read under its file's decimal mark `dec` (docs/input-format.md):
 -- '.' a decimal point (commas may only separate thousands), ',' a decimal comma (points may only
 -- separate thousands), '?' the file shows neither (a single separator before exactly three digits
--- is then ambiguous and reads as NULL). Thousands groups must be groups of three; the full-width
--- comma, plus and minus are folded. inf, NaN and overflows (1e400) come out non-finite, for the
+-- is then ambiguous and reads as NULL). Thousands groups must be groups of three; full-width
+-- digits, point, comma, plus and minus are folded. inf, NaN and overflows (1e400) come out non-finite, for the
 -- row checks to reject; '1_000' is not a number. The plain cast comes first: it reads almost
 -- every value of a '.' file, the patterns only the rest.
 create or replace macro zs_num_plain(x) as
-    replace(replace(replace(trim(x), '，', ','), '－', '-'), '＋', '+');
+    translate(trim(x), '０１２３４５６７８９．，－＋', '0123456789.,-+');
 
 create or replace macro zs_num_grouped(s, dec) as case
     when dec = '.' and regexp_full_match(s, '[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)')
@@ -37,12 +37,14 @@ create or replace macro zs_num_problem(x, dec) as case
 end;
 
 -- a reporting period -> first day of the month.
--- 2024-06 | 2024/6 | 202406 | 2024年6月 | 2024年1-2月 (Jan-Feb, keyed on Feb) | a date or timestamp
+-- 2024-06 | 2024/6 | 2024.06 | 202406 | 2024年6月 | 2024年1-6月 (the year to June: June; 2024年1-2月 is
+-- the Jan-Feb period, keyed on Feb) | a date or timestamp; full-width digits are folded
 create or replace macro zs_period(x) as (
-    with t as (select regexp_replace(trim(x), '\s+', '', 'g') as s)
+    with t as (select translate(regexp_replace(trim(x), '\s+', '', 'g'), '０１２３４５６７８９－／．', '0123456789-/.') as s)
     select case
-        when regexp_matches(s, '^\d{4}年0?1[-~至]0?2月$')
-            then make_date(cast(left(s, 4) as integer), 2, 1)
+        when regexp_matches(s, '^\d{4}年0?1[-~至]\d{1,2}月$')
+            and cast(regexp_extract(s, '[-~至](\d{1,2})月', 1) as integer) between 2 and 12
+            then make_date(cast(left(s, 4) as integer), cast(regexp_extract(s, '[-~至](\d{1,2})月', 1) as integer), 1)
         when regexp_matches(s, '^\d{4}年\d{1,2}月(份)?$')
             and cast(regexp_extract(s, '年(\d{1,2})月', 1) as integer) between 1 and 12
             then make_date(cast(left(s, 4) as integer),

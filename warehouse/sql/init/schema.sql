@@ -28,7 +28,7 @@ create table if not exists audit.loads (
     finished_at   timestamp
 );
 -- how the file's lines were read (docs/input-format.md, "Lines"): the header's line (row), the
--- lines skipped above it as title or 单位 lines and below it as totals rows (JSON list of
+-- lines skipped above it as title or 单位 lines and below it as 合计, footer or repeated header rows (JSON list of
 -- {line, kind, text}), blank lines after the header, and the decimal mark numbers were read by
 alter table audit.loads add column if not exists header_line integer;
 alter table audit.loads add column if not exists skipped_lines json;
