@@ -95,6 +95,7 @@ SKIPPED = {
     "total": "totals row skipped (合计/总计/小计行已跳过): not a unit's filing, not loaded",
     "footer": "footer line skipped (表尾行已跳过): signatures, dates or notes, not a unit's filing",
     "header": "repeated header row skipped (重复的表头行已跳过)",
+    "sheet": "worksheet (工作表)",
 }
 
 

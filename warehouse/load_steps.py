@@ -84,7 +84,8 @@ def record_lines(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, form:
                      "reasons": [r[1] for r in read.rejected], "texts": [r[2] for r in read.rejected]})
     if read.skipped_rows:
         con.executemany("insert into audit.load_warnings values (?, ?, ?, ?, 'row', ?)",
-                        [(load_id, str(path), line, form.code, f"{SKIPPED[kind]} (got '{text}')")
+                        [(load_id, str(path), line, form.code,
+                          f"{SKIPPED[kind]}: {text}" if kind == "sheet" else f"{SKIPPED[kind]} (got '{text}')")
                          for line, kind, text in read.skipped_rows])
 
 

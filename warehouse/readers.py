@@ -211,7 +211,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: s
 
 
 def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
-    """The first worksheet (XLSX or XLS), from the header found below any title rows."""
+    """The first worksheet holding a form's header (XLSX or XLS), from the header found below any
+    title rows."""
     layout, body, skipped = sheet_rows(path, locate)
     width = len(layout.headers)
     if not width:
@@ -237,6 +238,27 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate:
     return ReadResult(locate([(1, headers)]), rows, None)
 
 
+_WORKBOOK_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04")   # XLS (OLE2), XLSX (zip)
+
+
+def _workbook_bytes(path: Path) -> bool:
+    """Whether a .xls/.xlsx file is a workbook. Systems often export a tab-separated text or an
+    HTML page under a workbook's name: the text is read as CSV, the HTML refused naming it."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head.startswith(_WORKBOOK_MAGIC):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):          # UTF-16 text: Excel's "Unicode text"
+        return False
+    if b"\x00" in head:
+        raise FileError(f"{path.name}: not a readable workbook (truncated or corrupt: neither XLS nor XLSX)")
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(b"<") or b"<html" in lowered or b"<table" in lowered:
+        raise FileError(f"{path.name}: an HTML page saved under a workbook's name (网页格式, 并非Excel文件): "
+                        "open it in Excel and save it as .xlsx or .csv")
+    return False
+
+
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str | None,
               locate: Locate) -> ReadResult:
     """Read any accepted file into `table`; raise FileError naming the file when it cannot be.
@@ -247,8 +269,10 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: 
         raise FileError(f"{path.name}: the file is empty (0 bytes)")
     suffix = path.suffix.lower()
     try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
+        if suffix in (".xlsx", ".xlsm", ".xls") and _workbook_bytes(path):
             result = read_sheet(con, path, table, locate)
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            result = read_csv(con, path, table, encoding, locate)     # text saved under a workbook's name
         elif suffix == ".parquet":
             result = read_parquet(con, path, table, locate)
         elif suffix in (".csv", ".txt", ".tsv"):

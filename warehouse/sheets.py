@@ -1,4 +1,5 @@
-"""Reading the first worksheet of an XLSX or legacy XLS workbook (python-calamine) as text rows.
+"""Reading a worksheet of an XLSX or legacy XLS workbook (python-calamine) as text rows: the first
+that holds a form's header (a 填表说明 sheet before it is passed over, with a note).
 
 Rows keep their spreadsheet numbers; blank rows are not data rows; the header is found below any
 title rows (warehouse.layout). A number in a period column with a fractional part (2024.10 typed
@@ -44,15 +45,15 @@ def _format_decimals(number_format: str | None) -> int | None:
     return len(m.group(1)) if m else None
 
 
-def _formats(path: Path, cells: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """Number formats of the given (row, column) cells, 1-based, of the first sheet."""
+def _formats(path: Path, sheet_name: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Number formats of the given (row, column) cells, 1-based, of the named sheet."""
     from openpyxl import load_workbook
 
     wanted = set(cells)
     rows, cols = {r for r, _ in wanted}, {c for _, c in wanted}
     book = load_workbook(path, read_only=True)
     try:
-        sheet = book.worksheets[0]
+        sheet = book[sheet_name]
         return {(cell.row, cell.column): cell.number_format
                 for row in sheet.iter_rows(min_row=min(rows), max_row=max(rows), min_col=min(cols), max_col=max(cols))
                 for cell in row if (getattr(cell, "row", None), getattr(cell, "column", None)) in wanted}
@@ -60,7 +61,7 @@ def _formats(path: Path, cells: list[tuple[int, int]]) -> dict[tuple[int, int], 
         book.close()
 
 
-def _reformat_periods(path: Path, grid: list[list], top: int, left: int, body: Rows, layout: Layout) -> None:
+def _reformat_periods(path: Path, sheet: str, grid: list[list], top: int, left: int, body: Rows, layout: Layout) -> None:
     """Period cells holding numbers with decimals, as their XLSX number format shows them."""
     columns = [pos for pos, name in layout.match.columns.items() if layout.match.form.fields[name].type == "period"] \
         if layout.match else []
@@ -68,39 +69,75 @@ def _reformat_periods(path: Path, grid: list[list], top: int, left: int, body: R
            if isinstance(grid[n - top - 1][pos], float) and not grid[n - top - 1][pos].is_integer()]
     if not odd or path.suffix.lower() == ".xls":
         return
-    formats = _formats(path, [(n, left + pos + 1) for n, pos in odd])
+    formats = _formats(path, sheet, [(n, left + pos + 1) for n, pos in odd])
     by_row = dict(body)
     for n, pos in odd:
         by_row[n][pos] = cell_text(grid[n - top - 1][pos], _format_decimals(formats.get((n, left + pos + 1))))
 
 
-def read_grid(path: Path) -> tuple[list[list], int, int]:
-    """(cells of the first sheet's used area, its top row and left column, 0-based)."""
+def _open(path: Path):
     from python_calamine import CalamineError, CalamineWorkbook
 
     from warehouse.encodings import FileError
 
     kind = "XLS" if path.suffix.lower() == ".xls" else "XLSX"
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        grid = sheet.to_python()
+        return CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError, IndexError) as err:
         raise FileError(f"{path.name}: not a readable {kind} workbook (truncated or corrupt: {err})") from err
+
+
+def _grid(book, index: int) -> tuple[list[list], int, int]:
+    """(cells of a sheet's used area, its top row and left column, 0-based)."""
+    sheet = book.get_sheet_by_index(index)
+    grid = sheet.to_python()
     top, left = sheet.start if grid and sheet.start else (0, 0)
     return grid, top, left
 
 
+def _rows(grid: list[list], top: int) -> Rows:
+    rows = [(top + 1 + i, [cell_text(v) for v in row]) for i, row in enumerate(grid)]
+    return [(n, cells) for n, cells in rows if any(c is not None for c in cells)]
+
+
+def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, list[tuple[int, str, str]]]:
+    """The first worksheet holding a form's header (a 填表说明 sheet before it is passed over), and
+    notes (row 0, kind 'sheet') naming a sheet passed over and any other sheet holding a table."""
+    from python_calamine import CalamineError
+
+    from warehouse.encodings import FileError
+    from warehouse.layout import score
+
+    book = _open(path)
+    first, found = None, []
+    for index, name in enumerate(book.sheet_names):
+        try:
+            grid, top, left = _grid(book, index)
+        except (CalamineError, ValueError):        # a chart or macro sheet: no cells
+            continue
+        rows = _rows(grid, top)
+        item = (name, grid, top, left, rows, locate(rows))
+        first = first or item
+        if score(item[5]):
+            found.append(item)
+    if first is None:
+        raise FileError(f"{path.name}: the workbook holds no worksheet")
+    chosen = found[0] if found else first
+    notes = [(0, "sheet", f"read worksheet {chosen[0]!r}; the ones before it hold no form's table")] \
+        if chosen is not first else []
+    notes += [(0, "sheet", f"worksheet {item[0]!r} also holds a form's table: not read (one table per file)")
+              for item in found[1:]]
+    return chosen, notes
+
+
 def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Rows, list[tuple[int, str, str]]]:
     """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text))."""
-    grid, top, left = read_grid(path)
-    rows = [(top + 1 + i, [cell_text(v) for v in row]) for i, row in enumerate(grid)]
-    rows = [(n, cells) for n, cells in rows if any(c is not None for c in cells)]
-    layout = locate(rows)
-    body, skipped = [], []
+    (name, grid, top, left, rows, layout), skipped = _pick_sheet(path, locate)
+    body = []
     for n, cells in rows[layout.header_index + 1:]:
         if kind := skip_kind(cells, layout.headers):
             skipped.append((n, kind, " | ".join(c or "" for c in cells).rstrip(" |")))
         else:
             body.append((n, cells))
-    _reformat_periods(path, grid, top, left, body, layout)
+    _reformat_periods(path, name, grid, top, left, body, layout)
     return layout, body, skipped

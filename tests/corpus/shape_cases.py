@@ -146,6 +146,46 @@ def _legacy_xls() -> Case:
                 staged=[(*staged(i), i + 2) for i in range(1, 6)])
 
 
+def _instructions_first() -> Case:
+    """A workbook whose first sheet is 填表说明 (instructions): the table on the second is read,
+    with a note; a third sheet also holding a table is named, not read silently."""
+    def write(folder: Path) -> Path:
+        from openpyxl import Workbook
+
+        folder.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        book.active.title = "填表说明"
+        book.active.append(["1. 金额单位为千元"])
+        book.active.append(["2. 统一社会信用代码为18位"])
+        for title, units in (("B204-1", range(1, 4)), ("上月", range(4, 6))):
+            sheet = book.create_sheet(title)
+            sheet.append(HEADERS)
+            for i in units:
+                sheet.append([row(i)[0], row(i)[1]] + [float(v) for v in row(i)[_MONEY]])
+        path = folder / "instructions_first.xlsx"
+        book.save(path)
+        return path
+    return Case("instructions_first.xlsx", "4", "a 填表说明 sheet before the table; a second table sheet",
+                write, loads=[("instructions_first.xlsx", "loaded", 3, 3, 0)],
+                skipped=[(0, "sheet"), (0, "sheet")],
+                warnings=[(0, "row", "read worksheet 'B204-1'"), (0, "row", "worksheet '上月' also holds")],
+                staged=[(*staged(i), i + 1) for i in range(1, 4)])
+
+
+def _disguised() -> list[Case]:
+    """Systems export a tab-separated text (GB18030) or an HTML page under the name .xls."""
+    text = csv_text([row(i) for i in range(1, 4)], delim="\t", newline="\r\n")
+    html = "<html><body><table><tr><td>统一社会信用代码</td></tr></table></body></html>"
+    return [
+        Case("text_as.xls", "4", "a tab-separated GB18030 text saved as .xls: read as CSV",
+             write_text("text_as.xls", text, "gb18030"), loads=[("text_as.xls", "loaded", 3, 3, 0)],
+             staged=[(*staged(i), i + 1) for i in range(1, 4)]),
+        Case("html_as.xls", "4", "an HTML page saved as .xls: refused naming what it is",
+             write_text("html_as.xls", html), exit_code=1, loads=[("html_as.xls", "failed", 0, 0, 0)],
+             message="an HTML page saved under a workbook's name"),
+    ]
+
+
 def _folder(name: str, files: dict[str, bytes]):
     def write(folder: Path) -> Path:
         target = folder / name
@@ -186,5 +226,5 @@ def shape_cases() -> list[Case]:
     return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
-            _legacy_xls(), *_folders(), _xls_folder()]
+            _legacy_xls(), _instructions_first(), *_disguised(), *_folders(), _xls_folder()]
 

@@ -44,7 +44,7 @@ def _check_rows(con: duckdb.DuckDBPyConnection, case: Case) -> None:
     assert [(row, fields[0]) for _, row, fields, _ in rejected] == [(line, f) for line, f, _ in case.rejected]
     for (file, _, _, reason), (_, _, part) in zip(rejected, case.rejected):
         assert file.endswith(case.loads[0][0]) and part in reason, reason
-    warnings = con.execute("select source_row, field, message from audit.load_warnings order by source_row").fetchall()
+    warnings = con.execute("select source_row, field, message from audit.load_warnings order by source_row, message").fetchall()
     assert [(row, field) for row, field, _ in warnings] == [(line, f) for line, f, _ in case.warnings]
     for (_, _, message), (_, _, part) in zip(warnings, case.warnings):
         assert part in message, message
