@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.csvlines import Body, scan, write_copy
 from warehouse.encodings import UTF8, FileError, check_decodes, detect_encoding, mismatch, transcode
@@ -119,14 +118,13 @@ def _layout(lines: list[tuple[int, str]], locate: Locate) -> tuple[str, Layout, 
     return delim, layout, last.get(layout.header_line, layout.header_line)
 
 
-def _numbered(con: duckdb.DuckDBPyConnection, body: Body) -> tuple[str, list]:
-    """SQL giving each record's line: a count from the first when the lines follow one another,
-    else a positional join to the list of lines."""
+def _numbered(body: Body) -> tuple[str, str, list]:
+    """(column, join, parameters) giving each record its line: a count from the first when the
+    lines follow one another, else a positional join to the list of lines."""
     n = len(body.numbers)
     if n and int(body.numbers[-1]) - int(body.numbers[0]) + 1 == n:
-        return f", cast(row_number() over () + {int(body.numbers[0]) - 1} as integer) as _source_row", []
-    con.register("_zs_lines", pa.table({"_source_row": pa.array(body.numbers, pa.int32())}))
-    return "", ["_zs_lines"]
+        return f", cast(row_number() over () + {int(body.numbers[0]) - 1} as integer) as _source_row", "", []
+    return "", " positional join (select unnest(?::integer[]) as _source_row)", [body.numbers.tolist()]
 
 
 def _load_body(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str, skip: int,
@@ -136,17 +134,13 @@ def _load_body(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: 
     if not len(body.numbers):
         con.execute(f"create or replace temp table {table} ({columns}, _source_row integer)")
         return
-    line, joined = _numbered(con, body)
-    try:    # _read marks rows that came from the file: a positional join pads the shorter side
-        con.execute(
-            f"create or replace temp table {table} as select *{line} from ("
-            "select *, true as _read from read_csv(?, columns = ?, header = false, skip = ?, delim = ?, quote = '\"', "
-            "escape = '\"', auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)"
-            f"){''.join(' positional join ' + j for j in joined)}",
-            [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, skip, delim])
-    finally:
-        for name in joined:
-            con.unregister(name)
+    line, join, lines = _numbered(body)
+    # _read marks rows that came from the file: a positional join pads the shorter side
+    con.execute(
+        f"create or replace temp table {table} as select *{line} from ("
+        "select *, true as _read from read_csv(?, columns = ?, header = false, skip = ?, delim = ?, quote = '\"', "
+        f"escape = '\"', auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)){join}",
+        [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, skip, delim, *lines])
     got = con.execute(f"select count(*), count(_read), count(_source_row) from {table}").fetchone()
     if got != (len(body.numbers),) * 3:
         raise FileError(f"{source.name}: read {got[0]} records where the line scan found {len(body.numbers)}; "
