@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from warehouse.layout import skip_kind
+from warehouse.layout import header_key, skip_kind
 
 MAX_SPAN = 20                 # a quoted value may run over at most this many lines
 
@@ -147,6 +147,7 @@ class _Reader:
                  odd_quotes: np.ndarray):
         self.data, self.delim, self.starts, self.tends = data, delim, starts, tends
         self.headers, self.width, self.named = headers, len(headers), named
+        self.key = header_key(headers)
         self.closing = np.flatnonzero(odd_quotes)     # lines with an odd number of quotes
 
     def text(self, first: int, last: int) -> str:
@@ -233,7 +234,7 @@ def _resolve(reader: _Reader, header_line: int, starts, ends, tends, clean, blan
             continue
         line = header_line + 1 + i
         fields, span, err = reader.record(i, n)
-        kind = skip_kind(fields, reader.headers) if fields is not None else None
+        kind = skip_kind(fields, reader.key) if fields is not None else None
         if clean[i] and kind is None:
             continue                    # a clean data line that merely starts like one (合肥..., 统一...)
         used[i:i + span] = True

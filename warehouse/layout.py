@@ -70,13 +70,19 @@ def _text(cells: list[str | None]) -> str:
     return " ".join(c.strip() for c in cells if c and c.strip())
 
 
-def skip_kind(cells: list[str | None], headers: list[str]) -> str | None:
+def header_key(headers: list[str]) -> tuple[str, ...]:
+    """The header's named cells as compared (normalised), to recognise a repeat of it."""
+    return tuple(normalize_header(h) for h in headers if not is_blank_name(h))
+
+
+def skip_kind(cells: list[str | None], key: tuple[str, ...]) -> str | None:
     """Why a row below the header is not a data row, or None when it is one:
     'total'  its first non-empty cell is 合计/总计/小计 (spaces and a trailing colon ignored;
              本页/本表/全部/总 before it too);
     'footer' its first non-empty cell is a form's footer label with a colon (填表人：, 单位负责人：,
              报出日期：, 说明：...);
-    'header' its non-empty cells repeat the header's (a header printed again on every page)."""
+    'header' its non-empty cells repeat the header's (`key`: header_key; a header printed again
+             on every page)."""
     first = next((c for c in cells if c and c.strip()), None)
     if first is None:
         return None
@@ -85,8 +91,8 @@ def skip_kind(cells: list[str | None], headers: list[str]) -> str | None:
         return "total"
     if _FOOTER.fullmatch(squeezed):
         return "footer"
-    named = [normalize_header(h) for h in headers if not is_blank_name(h)]
-    if [normalize_header(c) for c in cells if c and c.strip()] == named:
+    if key and normalize_header(first) == key[0] \
+            and tuple(normalize_header(c) for c in cells if c and c.strip()) == key:
         return "header"
     return None
 

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from warehouse.layout import Layout, skip_kind
+from warehouse.layout import Layout, header_key, skip_kind
 
 Rows = list[tuple[int, list[str | None]]]
 _DECIMALS = re.compile(r"0\.(0+)")
@@ -133,9 +133,9 @@ def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, li
 def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Rows, list[tuple[int, str, str]]]:
     """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text))."""
     (name, grid, top, left, rows, layout), skipped = _pick_sheet(path, locate)
-    body = []
+    body, key = [], header_key(layout.headers)
     for n, cells in rows[layout.header_index + 1:]:
-        if kind := skip_kind(cells, layout.headers):
+        if kind := skip_kind(cells, key):
             skipped.append((n, kind, " | ".join(c or "" for c in cells).rstrip(" |")))
         else:
             body.append((n, cells))
