@@ -194,6 +194,50 @@ def _normalised(fields: list[str], width: int, delim: str) -> str:
     return out.getvalue()
 
 
+def _count(arr: np.ndarray, wanted: tuple[int, ...], start: int) -> list[int]:
+    """How often each byte of `wanted` occurs in arr[start:] (a block at a time: no temporaries)."""
+    mask = np.empty(min(_BLOCK, max(len(arr) - start, 1)), dtype=bool)
+    counts = [0] * len(wanted)
+    for at in range(start, len(arr), _BLOCK):
+        block = arr[at:at + _BLOCK]
+        part = mask[:len(block)]
+        for k, byte in enumerate(wanted):
+            np.equal(block, byte, out=part)
+            counts[k] += int(np.count_nonzero(part))
+    return counts
+
+
+def prescan(data: bytes, delim: str, header_line: int, headers: list[str], named: int) -> Body | None:
+    """The cheap first look, for the common file: header on line 1, no quote, no stray CR, no
+    blank header cell at the end, no line of delimiters only, no row that may not be data. Then
+    DuckDB's strict parse (which refuses any record of another width) is the field-count check
+    and only the line ends are needed: the records are the non-empty lines. None: the full
+    `scan` decides (as it does when the strict parse refuses a record)."""
+    width = len(headers)
+    if header_line != 1 or named < width:
+        return None
+    arr = np.frombuffer(data, dtype=np.uint8)
+    starts, ends, tends = (a[header_line:] for a in _lines(arr))
+    if not len(starts):
+        return None
+    quotes, crs = _count(arr, (34, 13), int(starts[0]))
+    length = tends - starts
+    if quotes or crs != np.count_nonzero(tends < ends) or np.any(length == width - 1):
+        return None
+    reader = _Reader(data, delim, starts, tends, headers, named, np.zeros(0, dtype=bool))
+    for i in map(int, np.flatnonzero(_skip_candidates(arr, starts, ord(delim), _first_bytes(headers, named))
+                                     & (length > 0))):
+        fields, _ = _split(reader.text(i, i), delim)
+        if fields is None or skip_kind(fields, reader.key) or not any(v.strip() for v in fields):
+            return None
+    filled = np.flatnonzero(length > 0)
+    return Body(True, (filled + header_line + 1).astype(np.int32), blank=len(starts) - len(filled))
+
+
+def _first_bytes(headers: list[str], named: int) -> bytes:
+    return headers[0].encode() if headers and named else b""
+
+
 def scan(data: bytes, delim: str, header_line: int, headers: list[str], named: int) -> Body:
     """Classify every line after `header_line` (1-based: the header's last line) of UTF-8 `data`;
     `headers` are the header's cells, `named` how many up to its last non-blank one."""
@@ -214,7 +258,7 @@ def scan(data: bytes, delim: str, header_line: int, headers: list[str], named: i
     if len(crs) != np.count_nonzero(tends < ends):          # a CR that does not end its line
         lone = crs[(crs + 1 < len(arr)) & (arr[np.minimum(crs + 1, len(arr) - 1)] != 10)]
         odd[np.searchsorted(ends, lone)] = True
-    marked = _skip_candidates(arr, starts, d, (headers[0].encode() if headers and named else b""))
+    marked = _skip_candidates(arr, starts, d, _first_bytes(headers, named))
     for k in range(1, width - named + 1):           # blank trailing header cells: empty values only
         odd |= (length >= k) & (arr[np.maximum(tends - k, 0)] != d)
     clean = ~odd & (counts == width - 1) & ~empty & ~only_delims

@@ -109,10 +109,9 @@ def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, diges
          rejected, warned, started, read.layout.header_line, _skipped_lines(read), read.blank, decimal])
 
 
-def _load(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, contract: Contract, load_id: int,
+def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract: Contract, load_id: int,
           digest: str, started: dt.datetime, today: dt.date) -> LoadResult:
-    """The steps of one load, inside the caller's transaction."""
-    read = read_file(con, path, INCOMING, encoding, lambda rows: locate(rows, contract))
+    """The steps of one load after its file is read, inside the caller's transaction."""
     match = _match(path, read, contract)
     numeric = [f"c{pos}" for pos, name in match.columns.items() if match.form.fields[name].type in ("money", "number", "int")]
     bounds = Bounds(decimal_mark(con, INCOMING, numeric, read.delimiter), dt.date(contract.first_year, 1, 1),
@@ -149,9 +148,13 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
                           message=f"already loaded as load {prev[0]} on {prev[1]}; nothing changed")
     if load_id is None:
         load_id = con.execute("select nextval('audit.load_seq')").fetchone()[0]
+    try:    # into a temp table, before the transaction: a parse DuckDB refuses must not abort it
+        read = read_file(con, path, INCOMING, encoding, lambda rows: locate(rows, contract))
+    except FileError as err:
+        return _fail(con, path, digest, started, err, load_id)
     con.execute("begin transaction")
     try:
-        result = _load(con, path, encoding, contract, load_id, digest, started, today or today_in_zone())
+        result = _load(con, path, read, contract, load_id, digest, started, today or today_in_zone())
         con.execute("commit")
     except FileError as err:
         con.execute("rollback")

@@ -17,7 +17,7 @@ from typing import Callable
 
 import duckdb
 
-from warehouse.csvlines import Body, scan, write_copy
+from warehouse.csvlines import Body, prescan, scan, write_copy
 from warehouse.encodings import UTF8, FileError, check_decodes, detect_encoding, mismatch, transcode
 from warehouse.layout import Layout, LayoutError, score
 from warehouse.sheets import sheet_rows
@@ -127,21 +127,34 @@ def _numbered(body: Body) -> tuple[str, str, list]:
     return "", " positional join (select unnest(?::integer[]) as _source_row)", [body.numbers.tolist()]
 
 
+class _Miscounted(Exception):
+    """DuckDB's strict parse refused a record, or found another number of them, than the prescan."""
+
+
 def _load_body(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str, skip: int,
-               body: Body) -> None:
-    """DuckDB parses the records (no sniffing: every option is set); each gets its line."""
+               body: Body, strict: bool = False) -> None:
+    """DuckDB parses the records (no sniffing: every option is set); each gets its line. `strict`:
+    a record of another width is an error (_Miscounted), the prescan's field-count check."""
     columns = ", ".join(f"c{i} varchar" for i in range(width))
     if not len(body.numbers):
         con.execute(f"create or replace temp table {table} ({columns}, _source_row integer)")
         return
     line, join, lines = _numbered(body)
     # _read marks rows that came from the file: a positional join pads the shorter side
-    con.execute(
-        f"create or replace temp table {table} as select *{line} from ("
-        "select *, true as _read from read_csv(?, columns = ?, header = false, skip = ?, delim = ?, quote = '\"', "
-        f"escape = '\"', auto_detect = false, strict_mode = false, null_padding = false, all_varchar = true)){join}",
-        [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, skip, delim, *lines])
+    try:
+        con.execute(
+            f"create or replace temp table {table} as select *{line} from ("
+            "select *, true as _read from read_csv(?, columns = ?, header = false, skip = ?, delim = ?, quote = '\"', "
+            f"escape = '\"', auto_detect = false, strict_mode = {str(strict).lower()}, null_padding = false, "
+            f"all_varchar = true)){join}",
+            [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, skip, delim, *lines])
+    except duckdb.InvalidInputException as err:
+        if strict and "unicode" not in str(err).lower():
+            raise _Miscounted from err
+        raise
     got = con.execute(f"select count(*), count(_read), count(_source_row) from {table}").fetchone()
+    if strict and got != (len(body.numbers),) * 3:
+        raise _Miscounted
     if got != (len(body.numbers),) * 3:
         raise FileError(f"{source.name}: read {got[0]} records where the line scan found {len(body.numbers)}; "
                         "refused rather than risk misplaced values (please report this file)")
@@ -154,15 +167,21 @@ def _read_utf8(con: duckdb.DuckDBPyConnection, path: Path, source: Path, table: 
     if not any(text.strip() for _, text in lines):
         raise FileError(f"{path.name}: no header row in the first {_PREVIEW_LINES} lines (blank)")
     delim, layout, header_end = _layout(lines, locate)
+    width = len(layout.headers)
     try:
+        if body := prescan(data, delim, header_end, layout.headers, layout.named_width):
+            try:
+                _load_body(con, source, table, width, delim, header_end, body, strict=True)
+                return ReadResult(layout, body.data_lines, encoding, [], [], body.blank, delim)
+            except _Miscounted:
+                pass                     # a record of another width: the full scan names its line
         body = scan(data, delim, header_end, layout.headers, layout.named_width)
+        if not body.fast:
+            write_copy(body, tmp / "records.csv")
+        _load_body(con, source if body.fast else tmp / "records.csv", table, width, delim,
+                   header_end if body.fast else 0, body)
     except UnicodeDecodeError as err:
         raise _NotUtf8 from err
-    if not body.fast:
-        write_copy(body, tmp / "records.csv")
-    try:
-        _load_body(con, source if body.fast else tmp / "records.csv", table, len(layout.headers), delim,
-                   header_end if body.fast else 0, body)
     except duckdb.InvalidInputException as err:
         if "unicode" in str(err).lower():
             raise _NotUtf8 from err
