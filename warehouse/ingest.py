@@ -115,7 +115,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract
     match = _match(path, read, contract)
     numeric = [f"c{pos}" for pos, name in match.columns.items() if match.form.fields[name].type in ("money", "number", "int")]
     bounds = Bounds(decimal_mark(con, INCOMING, numeric, read.delimiter), dt.date(contract.first_year, 1, 1),
-                    today.replace(day=1))
+                    today.replace(day=1), read.underscores)
     insert_raw(con, load_id, path, match, read, contract, empty_blank_columns(con, read))
     record_lines(con, load_id, path, match.form, read)
     type_rows(con, load_id, path, match, bounds)

@@ -26,6 +26,7 @@ class Bounds:
     decimal: str               # '.', ',' or '?' (warehouse.decimals)
     first_period: dt.date      # January of the contract's first year
     this_month: dt.date        # the month still running: it and later months are rejected
+    underscores: bool = True   # False: the file holds no '_' (the CSV reader looked)
 
     def params(self) -> dict:
         return {"decimal": self.decimal, "first_period": self.first_period, "this_month": self.this_month}
@@ -115,7 +116,8 @@ def type_rows(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: H
     received = ", ".join(f"{by_field.get(f, 'null::varchar')} as {f}" for f in form.fields)
     con.execute(f"create or replace temp table {CHECKED} as "
                 + checked_sql(form, f"select $load_id::bigint as _load_id, $file::varchar as _source_file, "
-                                    f"_source_row, $decimal::varchar as _decimal, {received} from {INCOMING}"),
+                                    f"_source_row, $decimal::varchar as _decimal, {received} from {INCOMING}",
+                              bounds.underscores),
                 {"load_id": load_id, "file": str(path), "decimal": bounds.decimal})
 
 

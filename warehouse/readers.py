@@ -38,6 +38,7 @@ class ReadResult:
     skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)   # (line, kind, text): not data
     blank: int = 0                # blank lines after the header (not data lines)
     delimiter: str | None = None  # CSV only
+    underscores: bool = True      # False: no '_' anywhere below the header (CSV only)
 
     @property
     def headers(self) -> list[str]:
@@ -172,7 +173,8 @@ def _read_utf8(con: duckdb.DuckDBPyConnection, path: Path, source: Path, table: 
         if body := prescan(data, delim, header_end, layout.headers, layout.named_width):
             try:
                 _load_body(con, source, table, width, delim, header_end, body, strict=True)
-                return ReadResult(layout, body.data_lines, encoding, [], [], body.blank, delim)
+                return ReadResult(layout, body.data_lines, encoding, [], [], body.blank, delim,
+                                  _underscores(data, header_end))
             except _Miscounted:
                 pass                     # a record of another width: the full scan names its line
         body = scan(data, delim, header_end, layout.headers, layout.named_width)
@@ -186,7 +188,18 @@ def _read_utf8(con: duckdb.DuckDBPyConnection, path: Path, source: Path, table: 
         if "unicode" in str(err).lower():
             raise _NotUtf8 from err
         raise
-    return ReadResult(layout, body.data_lines, encoding, body.rejected, body.skipped, body.blank, delim)
+    return ReadResult(layout, body.data_lines, encoding, body.rejected, body.skipped, body.blank, delim,
+                      _underscores(data, header_end))
+
+
+def _underscores(data: bytes, header_end: int) -> bool:
+    """Whether any '_' stands below the header (a memchr over the bytes)."""
+    start = 0
+    for _ in range(header_end):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return False
+    return data.find(b"_", start) >= 0
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None,

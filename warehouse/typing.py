@@ -53,12 +53,14 @@ CHECKED = "_checked"     # temp table of one load's rows, typed (staging/<form>_
 BAD_CODES = "_bad_codes"  # temp table (field, _source_row): credit codes of one load that failed
 
 
-def typed_expr(field: FieldSpec) -> str:
-    """SQL turning the field's raw text column into its type (NULL when blank or unreadable)."""
-    return _TYPED[field.type].format(c=field.name, bad=BAD_CODES, name=_quote(field.name))
+def typed_expr(field: FieldSpec, underscores: bool = True) -> str:
+    """SQL turning the field's raw text column into its type (NULL when blank or unreadable);
+    `underscores=False` when the values are known to hold no '_' (spares zs_num a test)."""
+    sql = _TYPED[field.type].format(c=field.name, bad=BAD_CODES, name=_quote(field.name))
+    return sql if underscores else sql.replace("zs_num(", "zs_num_no_underscore(")
 
 
-def checked_sql(form: FormSpec, received: str) -> str:
+def checked_sql(form: FormSpec, received: str, underscores: bool = True) -> str:
     """Every field of `received` (lineage columns, `_decimal` and the raw text named by field)
     typed once, and `_suspect`: true where a row check could fail (a field missing from the file
     reads as NULL text, which no check minds). The text is not kept: checks quote it from the
@@ -66,9 +68,10 @@ def checked_sql(form: FormSpec, received: str) -> str:
 
     Credit codes are not checked here: a load checks them first, in numpy (a third of the cost of
     SQL), and lists failures in BAD_CODES. Re-typing raw passes an empty BAD_CODES: a code that
-    failed at its load has its row in audit.rejected_rows, which staging leaves out."""
+    failed at its load has its row in audit.rejected_rows, which staging leaves out.
+    `underscores=False`: the received text holds no '_' (see typed_expr)."""
     fields = list(form.fields.values())
-    typed = ", ".join(f"{typed_expr(f)} as t_{f.name}" for f in fields)
+    typed = ", ".join(f"{typed_expr(f, underscores)} as t_{f.name}" for f in fields)
     texts = ", ".join(f.name for f in fields if _suspect_reads_text(f))
     suspect = " or ".join(cond for f in fields for cond in _suspect(f)) or "false"
     return (f"select _load_id, _source_file, _source_row, {', '.join(f't_{f.name}' for f in fields)}, "

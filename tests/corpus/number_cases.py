@@ -53,6 +53,16 @@ def _comma_file() -> Case:
                 staged=[(credit_code(1), JUNE, 1234.0, 1234.5, 1234567.0, 1.0, 2.0, 3.0, 4.0, 2)])
 
 
+def _underscore() -> Case:
+    rows = [row(i) for i in range(1, 4)]
+    rows[1][3] = "2_000"                 # DuckDB's cast would read 2000; a digit separator is no rule here
+    return Case("underscore.csv", "3", "1_000 style digit separators are not numbers",
+                write_text("underscore.csv", csv_text(rows)), exit_code=1,
+                loads=[("underscore.csv", "loaded", 3, 2, 1)],
+                rejected=[(3, "gross_output_value_ytd", "not a number")],
+                staged=[(*staged(i), i + 1) for i in (1, 3)])
+
+
 def _non_finite() -> Case:
     bad = {2: ("gross_output_value_ytd", "inf"), 3: ("sales_output_value_ytd", "Infinity"),
            4: ("gross_output_value", "1e400"), 5: ("export_delivery_value_ytd", "NaN"),
@@ -132,5 +142,5 @@ def _xls_periods() -> Case:
 
 
 def number_cases() -> list[Case]:
-    return [_semicolon_comma(), _semicolon_point(), _tab_undecided(), _comma_file(), _non_finite(), _periods(),
+    return [_semicolon_comma(), _semicolon_point(), _tab_undecided(), _comma_file(), _underscore(), _non_finite(), _periods(),
             _xlsx_periods(), _xls_periods()]

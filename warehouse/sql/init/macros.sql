@@ -25,6 +25,13 @@ create or replace macro zs_num(x, dec) as case
     else zs_num_grouped(zs_num_plain(x), dec)
 end;
 
+-- zs_num for a file known to hold no '_' at all (the CSV reader checks its bytes): the cast's
+-- acceptance of 1_000 cannot arise, so the per-value test is spared (a sixth of number typing)
+create or replace macro zs_num_no_underscore(x, dec) as case
+    when dec = '.' then coalesce(try_cast(x as double), zs_num_grouped(zs_num_plain(x), '.'))
+    else zs_num_grouped(zs_num_plain(x), dec)
+end;
+
 -- why a non-blank value is not a number under decimal mark `dec` (for the row's message)
 create or replace macro zs_num_problem(x, dec) as case
     when dec = '?' and regexp_full_match(zs_num_plain(x), '[+-]?\d{1,3}[.,]\d{3}')
