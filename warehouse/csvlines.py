@@ -9,6 +9,8 @@ candidate) is split by Python's csv module under the rules below, alone: a bad l
 by its own line number and the next line is read afresh, so one broken quote cannot swallow the
 rest of the file. When every line is clean the file is read as it is; otherwise DuckDB reads a
 copy holding only the accepted records. Either way each record keeps its first physical line.
+For the common file (no quote, header on line 1...) `prescan` only finds the line ends and lets
+DuckDB's strict parse refuse any record of another width; the full `scan` runs when it does.
 
 Rules (docs/input-format.md, "Lines"):
 - a blank line, or one of nothing but delimiters and spaces, is not a data line (not counted);
