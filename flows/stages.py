@@ -18,12 +18,21 @@ def ingest_files(paths: list[str]) -> dict:
     from warehouse.batch import ingest_paths
 
     settings = load_settings()
-    batch = ingest_paths(settings.db_path, [Path(p) for p in paths], exports_dir=settings.exports)
+    batch = ingest_paths(settings.db_path, [Path(p) for p in paths], exports_dir=settings.exports,
+                         today=settings.today)
     log = get_run_logger()
+    by_form: dict[str, list] = {}
     for r in batch.results:
-        log.info("%s %s: %s, %d rows read, %d loaded, %d rejected%s", "入库" if r.status == "loaded" else r.status,
-                 r.path.name, r.form or "?", r.rows_read, r.rows_loaded, r.rows_rejected,
-                 f" ({r.message})" if r.message else "")
+        by_form.setdefault(r.form or "?", []).append(r)
+        if r.status == "failed" or r.rows_rejected:
+            log.warning("%s %s: %s, %d rows read, %d loaded, %d rejected%s", r.status, r.path.name, r.form or "?",
+                        r.rows_read, r.rows_loaded, r.rows_rejected, f" ({r.message})" if r.message else "")
+    for form, results in sorted(by_form.items()):
+        log.info("入库 %s: %d files (%d loaded, %d already loaded, %d failed), %d rows read, %d loaded, %d rejected",
+                 form, len(results), sum(r.status == "loaded" for r in results),
+                 sum(r.status == "skipped" for r in results), sum(r.status == "failed" for r in results),
+                 sum(r.rows_read for r in results), sum(r.rows_loaded for r in results),
+                 sum(r.rows_rejected for r in results))
     log.info("core: %s build %.2f s, periods changed: %s; published periods refreshed: %s", batch.refreshed.kind,
              batch.build_seconds, ", ".join(f"{p:%Y-%m}" for p in sorted(batch.refreshed.changed)) or "none",
              ", ".join(f"{p.period:%Y-%m} (vintage {p.vintage_id})" for p in batch.republished) or "none")

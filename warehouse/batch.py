@@ -1,6 +1,7 @@
 """Ingesting many files (a folder, a list) and rebuilding the derived layers once at the end."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from warehouse.publication import Publication, republish
 from warehouse.refresh import Refresh, refresh
 from warehouse.spec import load_contract
 
-ACCEPTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet"}
+# names a folder holds that are not filings: listed as not read, with the reason, never loaded
+_NOT_FILINGS = {"thumbs.db": "a Windows thumbnail cache", "desktop.ini": "a Windows folder setting",
+                ".ds_store": "a macOS folder setting"}
 
 
 @dataclass
@@ -22,6 +25,7 @@ class BatchResult:
     results: list[LoadResult] = field(default_factory=list)
     refreshed: Refresh = field(default_factory=Refresh)
     republished: list[Publication] = field(default_factory=list)
+    not_read: list[tuple[Path, str]] = field(default_factory=list)   # (file, why it is not a filing)
 
     @property
     def built(self) -> bool:
@@ -44,16 +48,36 @@ class BatchResult:
         return self.count("failed") == 0 and self.rows_rejected == 0
 
 
+def not_a_filing(path: Path) -> str | None:
+    """Why a file met in a folder is not a filing (a lock, cache or hidden file), or None."""
+    name = path.name.lower()
+    if name.startswith("~$"):
+        return "an Office lock file: the workbook is open in Excel (文件正被Excel打开); its saved copy is read"
+    if name in _NOT_FILINGS:
+        return _NOT_FILINGS[name]
+    if name.startswith("."):
+        return "a hidden file"
+    return None
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders walked recursively; sorted so corrections load after originals."""
+    """Files as given, folders walked recursively; sorted so corrections load after originals.
+    Every file of a folder is returned, whatever its type: one that is not a CSV, XLSX, XLS or
+    Parquet file is refused by its load, named, with the reason (nothing is skipped silently);
+    lock, cache and hidden files are listed by `not_read`."""
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ACCEPTED
-                              and not p.name.startswith((".", "~$"))))
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not not_a_filing(p)))
         else:
             out.append(path)
     return out
+
+
+def not_read(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """The files in the given folders that are not filings, with the reason."""
+    return [(p, why) for path in map(Path, paths) if path.is_dir()
+            for p in sorted(path.rglob("*")) if p.is_file() and (why := not_a_filing(p))]
 
 
 def _size(path: Path) -> int:
@@ -68,15 +92,17 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], digests: Iterable[s
 
 def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = None,
                  on_file: Callable[[LoadResult], None] | None = None, workers: int = 2,
-                 exports_dir: Path | None = None) -> BatchResult:
+                 exports_dir: Path | None = None, today: dt.date | None = None) -> BatchResult:
     """Load every file (each its own transaction), then bring core up to date (only the periods
     the loads touched; warehouse/refresh.py) and re-publish the published periods they changed
     (marts, a new vintage, the Parquet export in `exports_dir` or where it was last written).
 
     Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
     transactions concurrently; each releases the GIL while it works). A file whose bytes repeat
-    an earlier file of the batch waits until the rest are in, so it is recognised and skipped."""
-    batch = BatchResult()
+    an earlier file of the batch waits until the rest are in, so it is recognised and skipped.
+    `today` decides which months have ended (default: today in Asia/Shanghai)."""
+    paths = list(paths)
+    batch = BatchResult(not_read=not_read(paths))
     contract = load_contract()
     files = expand(paths)
     with session(db_path) as con:
@@ -93,7 +119,7 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
             path, digest, load_id = item
             cursor = con.cursor()
             try:
-                return load_file(cursor, path, encoding, contract, load_id=load_id, digest=digest)
+                return load_file(cursor, path, encoding, contract, load_id=load_id, digest=digest, today=today)
             finally:
                 cursor.close()
 

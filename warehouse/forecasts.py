@@ -38,15 +38,17 @@ def series_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, through: dt.dat
 def series_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, series: pa.Table, targets: Targets) -> pa.Table:
     """Per series: the year-to-date actual on the growth's own units (the indicator mart's
     comparable_amount), the prior-year bases to the as-of month and to December from year-to-date
-    values (marts/forecast_bases.sql), the target and the status of the figures."""
+    values (marts/forecast_bases.sql), the target and the status of the figures. Amounts are
+    rounded to 0.01 yuan, so the summing order of a parallel aggregate never shows in a forecast."""
     con.register("_series", series)
     try:
         rows = con.execute(f"""
             with bases as ({read_sql("marts/forecast_bases.sql")}),
             series as (select distinct series_id, indicator_id, breakdown, member from _series)
             select s.series_id, s.indicator_id, s.breakdown, s.member, i.measure,
-                   coalesce(v.comparable_amount, 0) as ytd_actual, coalesce(b.base_ytd, 0) as base_ytd,
-                   b.base_full_year, coalesce(v.status, 'no_data') as status
+                   round(coalesce(v.comparable_amount, 0), 6) as ytd_actual,
+                   round(coalesce(b.base_ytd, 0), 6) as base_ytd, round(b.base_full_year, 6) as base_full_year,
+                   coalesce(v.status, 'no_data') as status
             from series as s
             join meta.indicators as i using (indicator_id)
             left join bases as b using (indicator_id, breakdown, member)

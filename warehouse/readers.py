@@ -1,219 +1,189 @@
-"""Read a filing file (CSV in any of the accepted encodings, XLSX, Parquet) into DuckDB as text.
+"""Read a filing file (CSV in any of the accepted encodings, XLSX, XLS, Parquet) into DuckDB as text.
 
 Every reader produces the same thing: a temporary table of VARCHAR columns c0..cN in file order
-plus `_source_row` (the spreadsheet row number: the header is row 1), and the header list.
+plus `_source_row` (the line of a CSV record, the row of a spreadsheet: where a person finds it),
+and a `ReadResult` accounting for every line: the header found below any title lines, the data
+lines (loaded into the table or rejected before typing), 合计 rows, footer lines, repeated headers
+and blank lines skipped.
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
-import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
+from warehouse.csvheader import PREVIEW_LINES, choose_layout, preview
+from warehouse.csvlines import prescan, scan
+from warehouse.csvrecords import Body, write_copy
+from warehouse.encodings import UTF8, FileError, check_decodes, detect_encoding, mismatch, transcode
+from warehouse.layout import Layout, LayoutError
+from warehouse.sheets import sheet_rows
 
-class FileError(ValueError):
-    """A file that cannot be read at all; the message names the file and, where known, the row."""
+__all__ = ["FileError", "ReadResult", "read_file"]
+Rows = list[tuple[int, list[str | None]]]
+Locate = Callable[[Rows], Layout]
 
 
 @dataclass(frozen=True)
 class ReadResult:
-    headers: list[str]
-    rows: int
+    layout: Layout
+    rows: int                     # data lines: in the table, plus those rejected before typing
     encoding: str | None
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)   # (line, reason, text as received)
+    skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)   # (line, kind, text): not data
+    blank: int = 0                # blank lines after the header (not data lines)
+    delimiter: str | None = None  # CSV only
+    underscores: bool = True      # False: no '_' anywhere below the header (CSV only)
+
+    @property
+    def headers(self) -> list[str]:
+        return self.layout.headers
 
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_CHUNK = 1 << 22
+class _NotUtf8(Exception):
+    """A file guessed UTF-8 from its first MiB holds other bytes further on."""
 
 
-def _decode_error(path: Path, encoding: str, chunk: bytes, err: UnicodeDecodeError, lines_before: int) -> FileError:
-    row = lines_before + chunk[:err.start].count(b"\n") + 1
-    bad = chunk[err.start:err.start + 2]
-    return FileError(f"{path.name}: row {row}: bytes {bad!r} are not valid {encoding}; "
-                     "the file is in another encoding")
+def _numbered(body: Body) -> tuple[str, str, list]:
+    """(column, join, parameters) giving each record its line: a count from the first when the
+    lines follow one another, else a positional join to the list of lines."""
+    n = len(body.numbers)
+    if n and int(body.numbers[-1]) - int(body.numbers[0]) + 1 == n:
+        return f", cast(row_number() over () + {int(body.numbers[0]) - 1} as integer) as _source_row", "", []
+    return "", " positional join (select unnest(?::integer[]) as _source_row)", [body.numbers.tolist()]
 
 
-def detect_encoding(path: Path, declared: str | None = None) -> str:
-    """BOM first; else the declared encoding; else UTF-8 when the first MiB is UTF-8, GB18030 (a
-    superset of GBK) when it is not. Never assumed: the whole file is checked while it is read
-    (DuckDB validates UTF-8, the transcoder GB18030) and read_csv falls back or fails naming the row."""
-    with path.open("rb") as fh:
-        head = fh.read(1 << 20)
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            if declared and codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-8-sig") \
-                    and not codecs.lookup(declared).name.startswith("utf-16"):
-                raise FileError(f"{path.name}: declared encoding {declared} but the file starts with a {name} BOM")
-            return name
-    if declared:
-        return codecs.lookup(declared).name
+class _Miscounted(Exception):
+    """DuckDB's strict parse refused a record, or found another number of them, than the prescan."""
+
+
+def _load_body(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str, skip: int,
+               body: Body, strict: bool = False) -> None:
+    """DuckDB parses the records (no sniffing: every option is set); each gets its line. `strict`:
+    a record of another width is an error (_Miscounted), the prescan's field-count check."""
+    columns = ", ".join(f"c{i} varchar" for i in range(width))
+    if not len(body.numbers):
+        con.execute(f"create or replace temp table {table} ({columns}, _source_row integer)")
+        return
+    line, join, lines = _numbered(body)
+    # _read marks rows that came from the file: a positional join pads the shorter side
     try:
-        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(head)   # a cut character at the end is fine
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
-
-
-def _check_decodes(path: Path, encoding: str) -> None:
-    """Raise FileError naming the first row that is not valid `encoding`."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lines = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as err:
-                raise _decode_error(path, encoding, chunk, err, lines) from None
-            lines += chunk.count(b"\n")
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as err:
-            raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
-
-
-def _sniff_delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
-    return max(counts, key=counts.get) if max(counts.values()) else ","
-
-
-def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy DuckDB can read (it reads no GB18030), decoded strictly in one pass: a bad byte
-    raises FileError naming its row."""
-    out = workdir / (path.stem + ".utf8.csv")
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lines = 0
-    with path.open("rb") as src, out.open("wb") as dst:
-        while chunk := src.read(_CHUNK):
-            try:
-                dst.write(decoder.decode(chunk).encode("utf-8"))
-            except UnicodeDecodeError as err:
-                raise _decode_error(path, encoding, chunk, err, lines) from None
-            lines += chunk.count(b"\n")
-        try:
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError as err:
-            raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
-    return out
-
-
-def _load_csv(con: duckdb.DuckDBPyConnection, source: Path, table: str, width: int, delim: str) -> None:
-    con.execute(
-        f"create or replace temp table {table} as "
-        "select *, cast(row_number() over () + 1 as integer) as _source_row "
-        "from read_csv(?, columns = ?, header = false, skip = 1, delim = ?, quote = '\"', "
-        "escape = '\"', all_varchar = true, null_padding = true, strict_mode = false)",
-        [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, delim])
-
-
-def _mismatch(path: Path, declared: str | None, err: FileError) -> FileError:
-    if declared:
-        return FileError(f"{err} (declared encoding {declared!r} does not match the file)")
-    return FileError(f"{path.name}: not UTF-8 and not GB18030/GBK; cannot tell its encoding ({err})")
-
-
-def _read_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str, declared: str | None,
-               width: int, delim: str, tmp: Path) -> str:
-    """Load the body into `table`; returns the encoding it turned out to be."""
-    if encoding not in ("utf-8", "utf-8-sig"):
-        try:
-            _load_csv(con, _transcode(path, encoding, tmp), table, width, delim)
-        except FileError as err:
-            raise _mismatch(path, declared, err) from None
-        return encoding
-    try:
-        _load_csv(con, path, table, width, delim)
-        return encoding
+        con.execute(
+            f"create or replace temp table {table} as select *{line} from ("
+            "select *, true as _read from read_csv(?, columns = ?, header = false, skip = ?, delim = ?, quote = '\"', "
+            f"escape = '\"', auto_detect = false, strict_mode = {str(strict).lower()}, null_padding = false, "
+            f"all_varchar = true)){join}",
+            [str(source), {f"c{i}": "VARCHAR" for i in range(width)}, skip, delim, *lines])
     except duckdb.InvalidInputException as err:
-        if "unicode" not in str(err).lower():
-            raise
-        duck_error = err
-    # DuckDB found bytes that are not UTF-8 past the first MiB: name the row, or read it as GB18030
-    try:
-        _check_decodes(path, encoding)
-    except FileError as err:
-        if declared:
-            raise _mismatch(path, declared, err) from None
-    else:
-        raise duck_error
-    try:
-        _load_csv(con, _transcode(path, "gb18030", tmp), table, width, delim)
-    except FileError as err:
-        raise _mismatch(path, declared, err) from None
-    return "gb18030"
-
-
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None) -> ReadResult:
-    encoding = detect_encoding(path, declared)
-    try:
-        with path.open("r", encoding=encoding, newline="") as fh:
-            header_line = fh.readline()
-            has_body = any(line.strip() for line in iter(fh.readline, ""))
-    except UnicodeDecodeError:
-        try:
-            _check_decodes(path, encoding)
-        except FileError as err:            # names the row
-            raise _mismatch(path, declared, err) from None
+        if strict and "unicode" not in str(err).lower():
+            raise _Miscounted from err
         raise
-    if not header_line.strip():
-        raise FileError(f"{path.name}: the first row is empty; expected a header row")
-    if not has_body:
-        raise FileError(f"{path.name}: has a header row but no data rows")
-    delim = _sniff_delimiter(header_line)
-    headers = next(csv.reader(io.StringIO(header_line), delimiter=delim))
-    with tempfile.TemporaryDirectory(prefix="zonestat-") as tmp:
-        try:
-            encoding = _read_text(con, path, table, encoding, declared, len(headers), delim, Path(tmp))
-        except duckdb.Error as err:
-            raise FileError(f"{path.name}: not a readable CSV: {str(err).splitlines()[0]}") from err
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return ReadResult(headers, rows, encoding)
+    got = con.execute(f"select count(*), count(_read), count(_source_row) from {table}").fetchone()
+    if strict and got != (len(body.numbers),) * 3:
+        raise _Miscounted
+    if got != (len(body.numbers),) * 3:
+        raise FileError(f"{source.name}: read {got[0]} records where the line scan found {len(body.numbers)}; "
+                        "refused rather than risk misplaced values (please report this file)")
 
 
-def _cell(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return text if text.strip() else None
-
-
-def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    """The first sheet, from its first non-empty row (the header); calamine reads it in Rust."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
+def _read_utf8(con: duckdb.DuckDBPyConnection, path: Path, source: Path, table: str, locate: Locate,
+               encoding: str, tmp: Path) -> ReadResult:
+    data = source.read_bytes()
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        grid = sheet.to_python()
-    except (CalamineError, OSError, ValueError, IndexError) as err:
-        raise FileError(f"{path.name}: not a readable XLSX workbook (truncated or corrupt: {err})") from err
-    first_row = sheet.start[0] + 1 if grid else 1      # spreadsheet number of the header row
-    headers = [str(h).strip() for h in (grid[0] if grid else [])]
-    while headers and not headers[-1]:
-        headers.pop()
-    numbered = [(first_row + i, [_cell(v) for v in row[:len(headers)]]) for i, row in enumerate(grid[1:], 1)]
-    numbered = [(n, r) for n, r in numbered if any(v is not None for v in r)]
-    if not headers:
-        return ReadResult(headers, 0, None)         # read_file names the problem
+        lines = preview(data)
+    except UnicodeDecodeError as err:
+        raise _NotUtf8 from err
+    if not any(text.strip() for _, text in lines):
+        raise FileError(f"{path.name}: no header row in the first {PREVIEW_LINES} lines (blank)")
+    delim, layout, header_end = choose_layout(lines, locate)
+    width = len(layout.headers)
+    try:
+        if body := prescan(data, delim, header_end, layout.headers, layout.named_width):
+            try:
+                _load_body(con, source, table, width, delim, header_end, body, strict=True)
+                return ReadResult(layout, body.data_lines, encoding, [], [], body.blank, delim,
+                                  _underscores(data, header_end))
+            except _Miscounted:
+                pass                     # a record of another width: the full scan names its line
+        body = scan(data, delim, header_end, layout.headers, layout.named_width)
+        if not body.fast:
+            write_copy(body, tmp / "records.csv")
+        _load_body(con, source if body.fast else tmp / "records.csv", table, width, delim,
+                   header_end if body.fast else 0, body)
+    except UnicodeDecodeError as err:
+        raise _NotUtf8 from err
+    except duckdb.InvalidInputException as err:
+        if "unicode" in str(err).lower():
+            raise _NotUtf8 from err
+        raise
+    return ReadResult(layout, body.data_lines, encoding, body.rejected, body.skipped, body.blank, delim,
+                      _underscores(data, header_end))
+
+
+def _underscores(data: bytes, header_end: int) -> bool:
+    """Whether any '_' stands below the header (a memchr over the bytes)."""
+    start = 0
+    for _ in range(header_end):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return False
+    return data.find(b"_", start) >= 0
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: str | None,
+             locate: Locate) -> ReadResult:
+    encoding = detect_encoding(path, declared)
+    with tempfile.TemporaryDirectory(prefix="zonestat-") as name:
+        tmp = Path(name)
+        try:
+            if encoding not in UTF8:
+                try:
+                    source = transcode(path, encoding, tmp)
+                except FileError as err:
+                    raise mismatch(path, declared, err) from None
+                return _read_utf8(con, path, source, table, locate, encoding, tmp)
+            try:
+                return _read_utf8(con, path, path, table, locate, encoding, tmp)
+            except _NotUtf8 as err:
+                not_utf8 = err
+            # bytes that are not UTF-8 past the first MiB: name the row, or read it as GB18030
+            try:
+                check_decodes(path, encoding)
+            except FileError as err:
+                if declared:
+                    raise mismatch(path, declared, err) from None
+            else:
+                raise not_utf8
+            try:
+                source = transcode(path, "gb18030", tmp)
+            except FileError as err:
+                raise mismatch(path, declared, err) from None
+            return _read_utf8(con, path, source, table, locate, "gb18030", tmp)
+        except (duckdb.Error, _NotUtf8) as err:
+            cause = err.__cause__ if isinstance(err, _NotUtf8) and err.__cause__ else err
+            raise FileError(f"{path.name}: not a readable CSV: {str(cause).splitlines()[0]}") from err
+
+
+def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
+    """The first worksheet holding a form's header (XLSX or XLS), from the header found below any
+    title rows."""
+    layout, body, skipped = sheet_rows(path, locate)
+    width = len(layout.headers)
+    if not width:
+        return ReadResult(layout, 0, None)         # read_file names the problem
     # columns go in as list parameters (pyarrow would import pandas here: 0.3 s on a first call)
-    columns = [[r[i] if i < len(r) else None for _, r in numbered] for i in range(len(headers))]
-    picks = ", ".join(f"unnest(${i + 1}::varchar[]) as c{i}" for i in range(len(headers)))
+    columns = [[r[i] if i < len(r) else None for _, r in body] for i in range(width)]
+    picks = ", ".join(f"unnest(${i + 1}::varchar[]) as c{i}" for i in range(width))
     con.execute(f"create or replace temp table {table} as select {picks}, "
-                f"unnest(${len(headers) + 1}::integer[]) as _source_row", [*columns, [n for n, _ in numbered]])
-    return ReadResult(headers, len(numbered), None)
+                f"unnest(${width + 1}::integer[]) as _source_row", [*columns, [n for n, _ in body]])
+    return ReadResult(layout, len(body), None, skipped_rows=skipped)
 
 
-def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
     try:
         headers = [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null "
                                              "or num_children = 0", [str(path)]).fetchall()]
@@ -223,26 +193,56 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Read
     except duckdb.Error as err:
         raise FileError(f"{path.name}: not a readable Parquet file: {str(err).splitlines()[0]}") from err
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return ReadResult(headers, rows, None)
+    return ReadResult(locate([(1, headers)]), rows, None)
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str | None = None) -> ReadResult:
-    """Read any accepted file into `table`; raise FileError naming the file when it cannot be."""
+_WORKBOOK_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04")   # XLS (OLE2), XLSX (zip)
+
+
+def _workbook_bytes(path: Path) -> bool:
+    """Whether a .xls/.xlsx file is a workbook. Systems often export a tab-separated text or an
+    HTML page under a workbook's name: the text is read as CSV, the HTML refused naming it."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head.startswith(_WORKBOOK_MAGIC):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):          # UTF-16 text: Excel's "Unicode text"
+        return False
+    if b"\x00" in head:
+        raise FileError(f"{path.name}: not a readable workbook (truncated or corrupt: neither XLS nor XLSX)")
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(b"<") or b"<html" in lowered or b"<table" in lowered:
+        raise FileError(f"{path.name}: an HTML page saved under a workbook's name (网页格式, 并非Excel文件): "
+                        "open it in Excel and save it as .xlsx or .csv")
+    return False
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str | None,
+              locate: Locate) -> ReadResult:
+    """Read any accepted file into `table`; raise FileError naming the file when it cannot be.
+    `locate` finds the header among the first rows (warehouse.layout.locate with the contract)."""
     if not path.is_file():
         raise FileError(f"{path}: no such file")
     if os.path.getsize(path) == 0:
         raise FileError(f"{path.name}: the file is empty (0 bytes)")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        result = read_xlsx(con, path, table)
-    elif suffix == ".parquet":
-        result = read_parquet(con, path, table)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        result = read_csv(con, path, table, encoding)
-    else:
-        raise FileError(f"{path.name}: unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls") and _workbook_bytes(path):
+            result = read_sheet(con, path, table, locate)
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            result = read_csv(con, path, table, encoding, locate)     # text saved under a workbook's name
+        elif suffix == ".parquet":
+            result = read_parquet(con, path, table, locate)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            result = read_csv(con, path, table, encoding, locate)
+        else:
+            raise FileError(f"{path.name}: unsupported file type {suffix or '(none)'!r}: not read "
+                            "(不支持的文件类型; use .csv, .xlsx, .xls or .parquet)")
+    except LayoutError as err:
+        raise FileError(f"{path.name}: {err}") from None
     if not any(h.strip() for h in result.headers):
         raise FileError(f"{path.name}: row 1 holds no column headers")
     if result.rows == 0:
         raise FileError(f"{path.name}: has a header row but no data rows")
     return result
+

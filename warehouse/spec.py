@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
-_UNIT_SUFFIX = re.compile(r"^(?P<base>.*?)[(\[](?P<unit>[^()\[\]]+)[)\]]$")
+_UNIT_SUFFIX = re.compile(r"^(?P<base>.*?)[(\[](?P<unit>[^()\[\]]+)[)\]]$", re.S)   # a header cell may wrap
 FIELD_TYPES = {"id", "period", "text", "money", "number", "int", "bool", "date", "year"}
 
 
@@ -51,11 +51,17 @@ class FormSpec:
     def money_fields(self) -> list[str]:
         return [f.name for f in self.fields.values() if f.type == "money"]
 
+    @cached_property
+    def alias_index(self) -> dict[str, str]:
+        """Normalised header -> field name (built once: headers are matched for every candidate row)."""
+        return {normalize_header(a): f.name for f in self.fields.values() for a in f.aliases}
+
 
 @dataclass(frozen=True)
 class Contract:
     units: dict[str, float]
     forms: dict[str, FormSpec]
+    first_year: int = 1990      # the earliest reporting period accepted is January of this year
 
     def form_by_code(self, code: str) -> FormSpec:
         for form in self.forms.values():
@@ -110,7 +116,10 @@ def load_contract(path: Path = CONFIG_DIR / "forms.yaml") -> Contract:
     for form in forms.values():
         if form.money_fields and form.unit not in units:
             raise SpecError(f"forms.yaml: form {form.name!r} needs a target unit from 'units'")
-    return Contract(units=units, forms=forms)
+    first_year = (raw.get("periods") or {}).get("first_year", 1990)
+    if not isinstance(first_year, int) or not 1900 < first_year < 2100:
+        raise SpecError(f"forms.yaml: periods.first_year must be a year, not {first_year!r}")
+    return Contract(units=units, forms=forms, first_year=first_year)
 
 
 @dataclass(frozen=True)
@@ -122,28 +131,34 @@ class HeaderMatch:
     units: dict[str, str]  # money field -> unit declared in the header
     unmatched: list[str]
     missing: list[str]
+    conflicts: list[tuple[str, int, int]] = field(default_factory=list)  # (field, first column, second column)
 
 
 def match_headers(form: FormSpec, headers: list[str], contract: Contract) -> HeaderMatch:
-    """Map a file's headers onto a form's fields through the alias list."""
-    alias_index = {normalize_header(a): f.name for f in form.fields.values() for a in f.aliases}
+    """Map a file's headers onto a form's fields through the alias list. A second column naming a
+    field already taken is a conflict (the file is refused naming both), never a silent choice."""
+    alias_index = form.alias_index
     columns: dict[int, str] = {}
     units: dict[str, str] = {}
     unmatched: list[str] = []
+    conflicts: list[tuple[str, int, int]] = []
     for pos, header in enumerate(headers):
         name = alias_index.get(normalize_header(header))
         unit = None
         if name is None:
             base, unit = split_unit(header, contract.units)
             name = alias_index.get(normalize_header(base))
-        if name is None or name in columns.values():
+        if name is None:
             unmatched.append(str(header))
+            continue
+        if name in columns.values():
+            conflicts.append((name, next(p for p, f in columns.items() if f == name), pos))
             continue
         columns[pos] = name
         if unit is not None:
             units[name] = unit
     missing = [f for f in form.required if f not in columns.values()]
-    return HeaderMatch(form, columns, units, unmatched, missing)
+    return HeaderMatch(form, columns, units, unmatched, missing, conflicts)
 
 
 def detect_form(headers: list[str], contract: Contract) -> HeaderMatch | None:

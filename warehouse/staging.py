@@ -46,11 +46,12 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
         if stored.get(table) == fingerprint:
             continue
         every = {"first_load": 0, "last_load": _LAST}
-        fields = ", ".join(form.fields)
         create_bad_codes(con)       # none: a row whose code failed at its load is left out anyway
-        con.execute(f"create or replace temp table {CHECKED} as "
-                    + checked_sql(form, f"select _load_id, _source_file, _source_row, {fields} from raw.{table} "
-                                        "where _load_id between $first_load and $last_load"), every)
+        received = (f"select r._load_id, r._source_file, r._source_row, coalesce(l.decimal_mark, '.') as _decimal, "
+                    + ", ".join(f"r.{f}" for f in form.fields)
+                    + f" from raw.{table} as r left join audit.loads as l on l.load_id = r._load_id "
+                    "where r._load_id between $first_load and $last_load")
+        con.execute(f"create or replace temp table {CHECKED} as " + checked_sql(form, received), every)
         con.execute(f"create or replace table staging.{table}_typed as "
                     f"{read_sql(f'staging/{table}_typed.sql')}", every)
         con.execute(f"drop table {CHECKED}")

@@ -41,7 +41,7 @@ def test_region_code_positions_must_be_digits():
 
 
 def test_a_load_rejects_exactly_the_invalid_codes(tmp_path):
-    """Loads check codes in numpy (warehouse.ingest._check_codes) and name every failure with the
+    """Loads check codes in numpy (warehouse.load_steps._check_codes) and name every failure with the
     text as received; re-typing staging from raw (no check: rejected rows stay out) keeps the same
     rows and codes."""
     from warehouse.db import connect, init_schema

@@ -3,6 +3,7 @@ paths (plain casts, 是/否 compared as they are, no copy for untrimmed text) ch
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import duckdb
 import pytest
@@ -43,16 +44,50 @@ def test_zs_bool_reads_yes_and_no(con, text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("1234.5", 1234.5), ("1,234.5", 1234.5), ("1，234", 1234.0), ("－12", -12.0), (" 7 ", 7.0),
-    ("abc", None), ("", None), (None, None),
+    ("abc", None), ("", None), (None, None), ("1,234,567.25", 1234567.25), ("1.5e3", 1500.0), (".5", 0.5),
+    ("１，２３４．５", 1234.5),
+    # a comma in a decimal-point file only separates groups of three
+    ("12,34", None), ("22607,8", None), ("1,2345", None), ("1234,567", None), ("1_000", None), ("1.234,5", None),
 ])
 def test_zs_num_reads_numbers_as_people_write_them(con, text, expected):
-    assert one(con, "zs_num(?::varchar)", text) == expected
+    assert one(con, "zs_num(?::varchar, '.')", text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("22607,8", 22607.8), ("12,34", 12.34), ("1.234,5", 1234.5), ("1.234.567", 1234567.0), ("1.234", 1234.0),
+    ("7", 7.0), ("-3,5", -3.5), (",5", 0.5),
+    ("22607.8", None), ("1,234.5", None), ("12.34", None), ("1.2345,6", None),
+])
+def test_zs_num_reads_a_decimal_comma_file(con, text, expected):
+    assert one(con, "zs_num(?::varchar, ',')", text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("1.234", None), ("1,234", None), ("1234", 1234.0), ("-7", -7.0)])
+def test_zs_num_undecided_mark_rejects_what_could_be_either(con, text, expected):
+    assert one(con, "zs_num(?::varchar, '?')", text) == expected
+    if expected is None:
+        assert one(con, "zs_num_problem(?::varchar, '?')", text).startswith("ambiguous number")
+
+
+@pytest.mark.parametrize("text", ["inf", "-Infinity", "NaN", "1e400", "-1e999"])
+def test_zs_num_leaves_non_finite_values_for_the_checks(con, text):
+    value = one(con, "zs_num(?::varchar, '.')", text)
+    assert value is not None and not math.isfinite(value)      # the row check rejects it
 
 
 @pytest.mark.parametrize("text, expected", [
     ("2024-06", dt.date(2024, 6, 1)), ("202406", dt.date(2024, 6, 1)), ("2024年6月", dt.date(2024, 6, 1)),
     ("2024年1-2月", dt.date(2024, 2, 1)), ("2024/6", dt.date(2024, 6, 1)), ("2024-06-30", dt.date(2024, 6, 1)),
     ("20240630", dt.date(2024, 6, 1)), ("2024-13", None), ("六月", None),
+    ("2024.10", dt.date(2024, 10, 1)), ("2024.01", dt.date(2024, 1, 1)), ("2024.6", dt.date(2024, 6, 1)),
+    ("2024.1", None),         # a spreadsheet's 2024.10 in General format: January or October?
+    ("2024年1-6月", dt.date(2024, 6, 1)), ("2024年1－12月", dt.date(2024, 12, 1)), ("２０２４年６月", dt.date(2024, 6, 1)),
+    ("2024年1-1月", None), ("2024年1-13月", None),
 ])
 def test_zs_period_reads_the_accepted_spellings(con, text, expected):
     assert one(con, "zs_period(?::varchar)", text) == expected
+
+
+def test_zs_period_says_why_2024_1_is_refused(con):
+    assert one(con, "zs_period_problem(?::varchar)", "2024.1").startswith("ambiguous period")
+    assert one(con, "zs_period_problem(?::varchar)", "六月").startswith("not a reporting period")

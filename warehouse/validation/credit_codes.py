@@ -1,7 +1,7 @@
 """Unified social credit codes (GB 32100-2015) checked a column at a time, for the GX suites.
 
 The rule is warehouse.codes.valid_code_array (strict: 18 bytes, upper case), which loads apply to
-trimmed, upper-cased text (warehouse.ingest._check_codes), as does the SQL macro zs_credit_code_ok.
+trimmed, upper-cased text (warehouse.load_steps._check_codes), as does the SQL macro zs_credit_code_ok.
 """
 from __future__ import annotations
 

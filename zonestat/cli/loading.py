@@ -23,7 +23,7 @@ def run_ingest(paths: list[Path], encoding: str | None = None, quiet: bool = Fal
     """Ingest with a progress bar; returns the BatchResult."""
     from rich.progress import Progress
 
-    from warehouse.batch import expand, ingest_paths
+    from warehouse.batch import expand, ingest_paths, not_read
 
     s = settings()
     s.ensure_dirs()
@@ -31,10 +31,13 @@ def run_ingest(paths: list[Path], encoding: str | None = None, quiet: bool = Fal
     with Progress(console=console, transient=True, disable=quiet) as progress:
         task = progress.add_task("入库 loading", total=len(files))
         batch = ingest_paths(s.db_path, files, encoding=encoding,
-                             on_file=lambda r: progress.advance(task), exports_dir=s.exports)
+                             on_file=lambda r: progress.advance(task), exports_dir=s.exports, today=s.today)
+    batch.not_read = not_read(paths)     # of the folders as given: lock, cache and hidden files named
     for result in batch.results:
         if result.status == "failed":
-            console.print(f"[red]✗ 失败 failed[/] {result.message}")
+            console.print(f"[red]✗ 失败 failed[/] {result.message}", soft_wrap=True)
+    for path, why in batch.not_read:
+        console.print(f"[yellow]- 未读取 not read[/] {path}: {why}", soft_wrap=True)
     return batch
 
 
@@ -69,11 +72,16 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (walke
            encoding: Optional[str] = typer.Option(None, help="Declare the CSV encoding instead of detecting it."),
            json_out: bool = typer.Option(False, "--json", help="Print the per-file results as JSON.")) -> None:
     """入库: load filing files (CSV/XLSX/Parquet) into the warehouse and rebuild core."""
+    from warehouse.batch import expand
+
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
     if encoding is not None:
         check_encoding(encoding)
+    if not expand(paths):
+        raise fail(f"没有可读取的文件 no files to load in {', '.join(map(str, paths))} (the folder is empty, "
+                   "or holds only lock, cache or hidden files)", EXIT_DATA)
     batch = run_ingest(paths, encoding, quiet=json_out)
     if json_out:
         console.print_json(to_json({"file": str(r.path), "status": r.status, "form": r.form, "load_id": r.load_id,

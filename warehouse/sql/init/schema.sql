@@ -27,6 +27,13 @@ create table if not exists audit.loads (
     started_at    timestamp not null,
     finished_at   timestamp
 );
+-- how the file's lines were read (docs/input-format.md, "Lines"): the header's line (row), the
+-- lines skipped above it as title or 单位 lines and below it as 合计, footer or repeated header rows (JSON list of
+-- {line, kind, text}), blank lines after the header, and the decimal mark numbers were read by
+alter table audit.loads add column if not exists header_line integer;
+alter table audit.loads add column if not exists skipped_lines json;
+alter table audit.loads add column if not exists blank_lines integer;
+alter table audit.loads add column if not exists decimal_mark varchar;
 
 -- how each column of each file was read: header -> field and unit
 create table if not exists audit.load_columns (

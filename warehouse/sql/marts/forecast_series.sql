@@ -85,7 +85,9 @@ final as (
         s.breakdown,
         s.member,
         s.period,
-        case when year(s.period) < year($as_of::date) then s.filed * k.k else s.filed end as value,
+        -- rounded to 0.01 yuan: DuckDB sums doubles in parallel in no fixed order, and a fit can
+        -- amplify that last-bit noise; rounded inputs make every run's forecast the same
+        round(case when year(s.period) < year($as_of::date) then s.filed * k.k else s.filed end, 6) as value,
         s.units,
         k.k as scale
     from series as s

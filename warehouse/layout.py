@@ -1,0 +1,166 @@
+"""Where the table starts in an export: the header row below title lines, a 单位 line, and the rows
+below it that are not data (合计 rows, footer lines, a repeated header).
+
+Offices send what their systems export: a title and a `单位：千元` line above the header, a 合计
+row at the bottom, blank or repeated header cells. These rules are the same for every format;
+readers hand over the first rows as text cells and get back a `Layout`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from warehouse.spec import Contract, HeaderMatch, detect_form, normalize_header
+
+MAX_TITLE_ROWS = 20          # the header is looked for among the first rows that are not blank
+_SPACES = re.compile(r"[\s\u3000]+")
+_TOTAL = re.compile(r"(本页|本表|全部|总)?(合计|总计|小计)[:：]?")
+_FOOTER = re.compile(r"(单位负责人|统计负责人|负责人|填表人|制表人|审核人|填报人|报出日期|填报日期|制表日期"
+                     r"|联系电话|备注|注|说明)[:：].*", re.S)
+_UNIT = re.compile(r"(?:^|[\s,，;；(（])(?:金额|计量|货币|价值量)?单位\s*[:：]\s*(?P<rest>.+)$")
+_UNIT_SPLIT = re.compile(r"[\s,，;；、/()（）]+")
+
+
+class LayoutError(ValueError):
+    """The rows above the header say something that cannot be applied (e.g. an unknown unit)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a file's table is laid out: the header row and what stood above it."""
+
+    header_index: int                  # position of the header among the rows handed to `locate`
+    header_line: int                   # its line (CSV) or row (spreadsheet) number
+    headers: list[str]                 # one name per column, as written; blank cells named "(第N列)"
+    match: HeaderMatch | None
+    unit: str | None = None            # the money unit of a 单位 line above the header
+    skipped: list[dict] = field(default_factory=list)   # title and unit lines: line, kind, text
+
+    @property
+    def named_width(self) -> int:
+        """Columns up to the last one whose header cell is not blank."""
+        return max((i + 1 for i, h in enumerate(self.headers) if not is_blank_name(h)), default=0)
+
+
+def blank_name(position: int) -> str:
+    return f"(第{position + 1}列)"
+
+
+def is_blank_name(header: str) -> bool:
+    return bool(re.fullmatch(r"\(第\d+列\)", header))
+
+
+def name_columns(cells: list[str | None]) -> list[str]:
+    """Header names as written (trimmed); a blank cell becomes "(第N列)". Repeated names stay as
+    they are, so two columns naming one field are found (and refused) by the load."""
+    return [(cell or "").strip() or blank_name(pos) for pos, cell in enumerate(cells)]
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """The names with a repeat told apart by its column ("备注", "备注 (第7列)"): keys of raw._extra."""
+    seen: set[str] = set()
+    out = []
+    for pos, name in enumerate(names):
+        out.append(name if name not in seen else f"{name} {blank_name(pos)}")
+        seen.add(name)
+    return out
+
+
+def _text(cells: list[str | None]) -> str:
+    return " ".join(c.strip() for c in cells if c and c.strip())
+
+
+def header_key(headers: list[str]) -> tuple[str, ...]:
+    """The header's named cells as compared (normalised), to recognise a repeat of it."""
+    return tuple(normalize_header(h) for h in headers if not is_blank_name(h))
+
+
+def skip_kind(cells: list[str | None], key: tuple[str, ...]) -> str | None:
+    """Why a row below the header is not a data row, or None when it is one:
+    'total'  its first non-empty cell is 合计/总计/小计 (spaces and a trailing colon ignored;
+             本页/本表/全部/总 before it too);
+    'footer' its first non-empty cell is a form's footer label with a colon (填表人：, 单位负责人：,
+             报出日期：, 说明：...);
+    'header' its non-empty cells repeat the header's (`key`: header_key; a header printed again
+             on every page)."""
+    first = next((c for c in cells if c and c.strip()), None)
+    if first is None:
+        return None
+    squeezed = _SPACES.sub("", first)
+    if _TOTAL.fullmatch(squeezed):
+        return "total"
+    if _FOOTER.fullmatch(squeezed):
+        return "footer"
+    if key and normalize_header(first) == key[0] \
+            and tuple(normalize_header(c) for c in cells if c and c.strip()) == key:
+        return "header"
+    return None
+
+
+SKIPPED = {
+    "total": "totals row skipped (合计/总计/小计行已跳过): not a unit's filing, not loaded",
+    "footer": "footer line skipped (表尾行已跳过): signatures, dates or notes, not a unit's filing",
+    "header": "repeated header row skipped (重复的表头行已跳过)",
+    "sheet": "worksheet (工作表)",
+}
+
+
+def _unit_of(cells: list[str | None], units: dict[str, float]) -> tuple[bool, set[str]]:
+    """(is a 单位 line, the money units it names)."""
+    known = {normalize_header(u): u for u in units}
+    found, named = False, set()
+    for cell in cells:
+        m = _UNIT.search((cell or "").strip())
+        if m:
+            found = True
+            named |= {known[normalize_header(t)] for t in _UNIT_SPLIT.split(m.group("rest"))
+                      if normalize_header(t) in known}
+    return found, named
+
+
+def _canonical(unit: str, units: dict[str, float]) -> str:
+    """The Chinese name of a unit (thousand yuan -> 千元), by its factor."""
+    zh = [u for u, f in units.items() if f == units[unit] and re.search(r"[\u4e00-\u9fff]", u)]
+    return zh[0] if zh else unit
+
+
+def _above(rows: list[tuple[int, list[str | None]]], match: HeaderMatch, contract: Contract) -> tuple[str | None, list[dict]]:
+    """The unit a 单位 line declares, and every line above the header as skipped title/unit lines."""
+    skipped, declared = [], set()
+    for line, cells in rows:
+        is_unit, named = _unit_of(cells, contract.units)
+        skipped.append({"line": line, "kind": "unit" if is_unit else "title", "text": _text(cells)})
+        if is_unit:
+            if not named and match.form.money_fields:
+                raise LayoutError(f"line {line}: the unit line {_text(cells)!r} names no money unit zonestat "
+                                  f"knows (元, 千元, 万元, 亿元) / 单位行无法识别")
+            declared |= {_canonical(u, contract.units) for u in named}
+    if len(declared) > 1:
+        raise LayoutError(f"the lines above the header name several units ({', '.join(sorted(declared))}) / "
+                          "单位行互相矛盾")
+    return (declared.pop() if declared else None), skipped
+
+
+def _is_header(match: HeaderMatch | None) -> bool:
+    return bool(match and len(match.columns) >= 2 and any(k in match.columns.values() for k in match.form.key))
+
+
+def locate(rows: list[tuple[int, list[str | None]]], contract: Contract) -> Layout:
+    """The header is the first of the first MAX_TITLE_ROWS non-blank rows in which a form finds a
+    key column and at least one other; the rows above it are title (or 单位) lines. Without such a
+    row, the first row is taken as the header, so the load names what it lacks."""
+    if not rows:
+        return Layout(0, 1, [], None)
+    for i, (line, cells) in enumerate(rows[:MAX_TITLE_ROWS]):
+        headers = name_columns(cells)
+        match = detect_form(headers, contract)
+        if _is_header(match):
+            unit, skipped = _above(rows[:i], match, contract)
+            return Layout(i, line, headers, match, unit, skipped)
+    headers = name_columns(rows[0][1])
+    return Layout(0, rows[0][0], headers, detect_form(headers, contract))
+
+
+def score(layout: Layout) -> int:
+    """How well a layout found its header (to choose a CSV delimiter): matched columns, 0 if none."""
+    return len(layout.match.columns) if _is_header(layout.match) else 0
