@@ -47,7 +47,7 @@ def print_briefing(rows: list[dict], lang: str = "zh") -> None:
     for r in rows:
         value = "—" if r["value"] is None else f"{r['value']:.{r['decimals']}f}" + \
             (" 个" if r["unit"] == "个" else r["unit"])
-        shown.append({"label": r[label], "value": value, "basis": r["basis_label"] or "",
+        shown.append({"label": r[label], "value": value, "basis": (r["basis_label"] or "").split(" ")[0],
                       "alert": ALERT_ZH.get(r["alert"], r["alert"]),
                       "status": STATUS_ZH.get(r["status"], r["status"]),
                       "filed": f"{r['n_filed']:,}/{r['n_in_scope']:,}"})
