@@ -67,4 +67,4 @@ def test_demo_rerun_changes_nothing_and_warehouse_is_queryable(demo_home):
     assert result.exit_code == 0
     forms = {r["form"] for r in json.loads(result.output)}
     assert {"B204-1", "B203", "206-1", "E204-1", "名录库"} <= forms
-    assert (home / "exports" / "indicators" / "period=2024-06" / "indicators.parquet").exists()
+    assert (home / "exports" / "indicators" / "indicators_2024-06.parquet").exists()

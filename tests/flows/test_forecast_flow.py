@@ -102,7 +102,7 @@ def test_forecast_full_year_against_the_target(zone):
                  and indicator_id = 'industrial_output_growth' group by period) i using (period)""").fetchone()[0]
         months = con.execute("select count(distinct period) from marts.forecast_monthly").fetchone()[0]
     assert gap < 1e-6 and months == 6  # industries add up to the zone; July..December
-    assert (zone / "exports" / "forecasts" / "as_of=2024-06" / "full_year.parquet").exists()
+    assert (zone / "exports" / "forecasts" / "full_year" / "forecast_full_year_2024-06.parquet").exists()
 
 
 def test_forecast_check_compares_with_months_filed_later(zone):

@@ -49,7 +49,7 @@ def test_monthly_pipeline_runs_stages_and_publishes_artifacts(home, inbox):
     assert markdown and "2024年1-3月 主要经济指标" in markdown[0].data and "规上工业产值增速" in markdown[0].data
     table = artifacts("indicators-2024-03")
     assert table and "industrial_output_growth" in str(table[0].data)
-    assert (home / "exports" / "indicators" / "period=2024-03" / "indicators.parquet").exists()
+    assert (home / "exports" / "indicators" / "indicators_2024-03.parquet").exists()
 
     again = monthly_pipeline(period="2024-03")  # re-running is safe: nothing new is loaded
     assert again["ingest"]["loaded"] == 0 and again["ingest"]["skipped"] == 4

@@ -67,7 +67,7 @@ def test_a_correction_refreshes_the_published_periods_it_feeds_in_the_same_run(z
     may = vintages(db, MAY)
     assert len(may) == 2 and may[1][1] == f"refresh after loads [{batch.results[0].load_id}]" and may[1][3] == may[0][0]
     # the exports are the refreshed figures, and say which vintage they are
-    table = pq.read_table(exports / "indicators" / "period=2024-05" / "indicators.parquet").to_pylist()
+    table = pq.read_table(exports / "indicators" / "indicators_2024-05.parquet").to_pylist()
     row = next(r for r in table if r["indicator_id"] == "industrial_output_value" and r["breakdown"] == "zone"
                and r["window"] == "ytd")
     assert row["value"] == pytest.approx(value(db, MAY)) and row["vintage_id"] == may[1][0]
@@ -109,7 +109,7 @@ def test_a_load_for_an_unpublished_period_publishes_nothing(zone):
     july = write_csv(tmp / "B204-1_202407.csv", OUT, [[A, "2024-07", 700, 630], [B, "2024-07", 1400, 1260]])
     batch = ingest_paths(db, [july], exports_dir=exports)
     assert batch.refreshed.kind == "incremental" and batch.republished == []
-    assert not (exports / "indicators" / "period=2024-07").exists()
+    assert not (exports / "indicators" / "indicators_2024-07.parquet").exists()
 
 
 def test_a_correction_marks_the_forecasts_resting_on_it_stale_until_made_again(zone):
