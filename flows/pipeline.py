@@ -87,8 +87,9 @@ def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical
         figures = stages.evaluate_indicators(period)
         outlook = forecast_with_runner(period)
         report = stages.build_report(period)
-        markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report},
-                                            gate_markdown(gate))
+        analyst = stages.publish_snapshot(period)
+        markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report,
+                                                            "analyst_copy": analyst}, gate_markdown(gate))
     return {"period": period, "ingest": loaded, "validation": gate, "indicators": figures, "forecast": outlook,
             "briefing": markdown}
 
@@ -137,7 +138,9 @@ def forecast_only(period: str) -> dict:
         figures = stages.evaluate_indicators(period)
         outlook = forecast_with_runner(period)
         report = stages.build_report(period)
-        markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report})
+        analyst = stages.publish_snapshot(period)
+        markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report,
+                                                            "analyst_copy": analyst})
     return {"period": period, "indicators": figures, "forecast": outlook, "briefing": markdown}
 
 
@@ -165,6 +168,8 @@ def backfill(start: str, end: str, paths: list[str] | None = None, allow_critica
             stages.publish_artifacts(period, since, {"indicators_parquet": figures["parquet"], **report},
                                      gate_markdown(gate))
             done.append(period)
+        if done:
+            stages.publish_snapshot(f"{start}-{end}")
     return {"published": done, "held": held}
 
 

@@ -142,6 +142,20 @@ def build_report(period: str) -> dict[str, str]:
     return {f"report_{kind}": str(path) for kind, path in written.items()}
 
 
+@task(name="publish-snapshot", cache_policy=NO_CACHE)
+def publish_snapshot(label: str) -> str:
+    """The analysts' read-only copy of core and marts, swapped in atomically ($ZONESTAT_HOME/analyst.duckdb)."""
+    from warehouse.db import session
+    from warehouse.snapshot import publish_snapshot as publish
+
+    settings = load_settings()
+    with session(settings.db_path, read_only=True) as con:
+        done = publish(con, settings.home, label)
+    get_run_logger().info("analysts' copy published: %s (%d tables, %d rows, %.1f s)", done.database, done.tables,
+                          done.rows, done.seconds)
+    return str(done.database)
+
+
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
 def publish_artifacts(period: str, since_load: int, outputs: dict[str, str], gate: str | None = None) -> str:
     """Markdown briefing and table artifacts for the run; returns the markdown."""

@@ -39,9 +39,19 @@ class QueryTimeout(RuntimeError):
     """The query ran past its time limit and was interrupted."""
 
 
-def open_sandboxed(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse that can reach nothing else."""
-    return connect(db_path, read_only=True, config=SANDBOX)
+def open_sandboxed(db_path: Path, readable: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse that can reach nothing else; `readable`: the one
+    folder it may read besides (the analysts' snapshot files, for the views of analyst.duckdb)."""
+    if readable is None:
+        return connect(db_path, read_only=True, config=SANDBOX)
+    # DuckDB takes allowed_directories only while external access is still on: set it, then close
+    # the sandbox and lock it, before any user SQL runs
+    opening = {k: v for k, v in SANDBOX.items() if k not in ("enable_external_access", "lock_configuration")}
+    con = connect(db_path, read_only=True, config=opening)
+    con.execute("set allowed_directories = ?", [[str(readable)]])
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
 
 
 def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> str:

@@ -46,7 +46,7 @@ def test_every_setting_has_a_broken_case(tmp_path):
 
 
 def test_the_app_has_the_commands_of_the_readme():
-    assert {"demo", "ingest", "loads", "query", "validate", "followups", "indicators", "forecast",
+    assert {"demo", "ingest", "loads", "query", "snapshot", "revisions", "validate", "followups", "indicators", "forecast",
             "forecast-check", "forecast-file", "report", "run"} <= set(COMMANDS)
 
 

@@ -13,7 +13,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import typer  # noqa: E402
 
 from zonestat.cli import (  # noqa: E402
-    demo, forecast, forecast_file, indicators, loading, query, report, revisions, run, validation)
+    demo, forecast, forecast_file, indicators, loading, query, report, revisions, run, snapshot, validation)
 from zonestat.cli.guard import GuardedGroup  # noqa: E402
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.command("demo")(demo.demo)
 app.command("ingest")(loading.ingest)
 app.command("loads")(loading.loads)
 app.command("query")(query.query)
+app.command("snapshot")(snapshot.snapshot)
 app.command("indicators")(indicators.indicators)
 app.command("revisions")(revisions.revisions)
 app.command("run")(run.run)

@@ -19,15 +19,27 @@ def query(sql: str = typer.Argument(..., help="One SQL query, e.g. \"select * fr
                                              "(written whole, or not at all)."),
           limit: int = typer.Option(100, min=0, help="Rows shown on screen in table format."),
           timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.1, max=86_400, help="Stop the "
-                                        "query after this many seconds (超时秒数).")) -> None:
+                                        "query after this many seconds (超时秒数)."),
+          published: bool = typer.Option(False, "--published", help="Query the analysts' copy "
+                                         "($ZONESTAT_HOME/analyst.duckdb, replaced after each successful run) "
+                                         "instead of the warehouse: never waits for a running pipeline.")) -> None:
     """查询: run one read-only SQL statement on the warehouse; print a table, or write csv/json/parquet."""
     import duckdb
 
     from warehouse.sandbox import QueryRefused, QueryTimeout, first_line, open_sandboxed, run_query
 
-    db = require_db(settings())
-    check_out(out, format, [db])
-    con = open_sandboxed(db)
+    s = settings()
+    if published:
+        db = s.home / "analyst.duckdb"
+        if not db.exists():
+            raise fail(f"no published copy at {db} (尚无分析副本); it is written after each successful "
+                       "`zonestat run`, or by `zonestat snapshot`")
+        check_out(out, format, [db, s.db_path])
+        con = open_sandboxed(db, readable=s.home / "published")
+    else:
+        db = require_db(s)
+        check_out(out, format, [db])
+        con = open_sandboxed(db)
     try:
         table = run_query(con, sql, timeout)
     except (QueryRefused, QueryTimeout) as err:
