@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.logs import run_log
 from zonestat.settings import Settings, load_settings
 
 # One math thread per process: statsmodels fits are small, and results must not depend on
@@ -52,7 +53,7 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
     pq.write_table(series, folder / "series.parquet")
     pq.write_table(meta, folder / "meta.parquet")
     chunks = forecasts.split_series(series["series_id"].to_pylist(), settings.workers)
-    get_run_logger().info("%s: %d series (%d months of history) in %d chunks, %d steps ahead", as_of,
+    run_log().info("%s: %d series (%d months of history) in %d chunks, %d steps ahead", as_of,
                           meta.num_rows, series.num_rows, len(chunks), forecasts.horizon(period))
     return {"series": str(folder / "series.parquet"), "meta": str(folder / "meta.parquet"),
             "chunks": chunks, "steps": forecasts.horizon(period), "folder": str(folder)}
@@ -82,7 +83,7 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
         counts = forecasts.store(con, period, pq.read_table(meta_path), forecasts.read_chunk_files(outputs))
         if "skipped" not in counts:
             counts["exports"] = export_forecasts(con, period, settings.exports)
-    get_run_logger().info("%s: forecasts stored: %s", as_of, {k: v for k, v in counts.items() if k != "exports"})
+    run_log().info("%s: forecasts stored: %s", as_of, {k: v for k, v in counts.items() if k != "exports"})
     return counts
 
 

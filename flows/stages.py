@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
+
+from flows.logs import run_log
 
 from zonestat.settings import load_settings
 
@@ -20,7 +22,7 @@ def ingest_files(paths: list[str]) -> dict:
     settings = load_settings()
     batch = ingest_paths(settings.db_path, [Path(p) for p in paths], exports_dir=settings.exports,
                          today=settings.today)
-    log = get_run_logger()
+    log = run_log()
     by_form: dict[str, list] = {}
     for r in batch.results:
         by_form.setdefault(r.form or "?", []).append(r)
@@ -50,7 +52,7 @@ def validation_gate(period: str) -> dict:
     gate = run_gate(settings.db_path, period, docs_dir=settings.home / "validation" / "docs")
     failed = [{"check": r.check, "suite": r.suite, "severity": r.severity, "rows": r.unexpected_count,
                "reason": r.reason_zh or r.reason_en} for r in gate.results if not r.success]
-    get_run_logger().info("%s: validation run %s %s, %d rows checked, %d quarantined, %d released, %d critical, "
+    run_log().info("%s: validation run %s %s, %d rows checked, %d quarantined, %d released, %d critical, "
                           "%d warnings", period, gate.run_id, gate.status, gate.rows_checked, gate.quarantined,
                           gate.released, len([f for f in failed if f["severity"] == "critical"]),
                           len([f for f in failed if f["severity"] != "critical"]))
@@ -72,7 +74,7 @@ def period_readiness(period: str, floor: float) -> dict:
     filed, expected = sum(r["filed"] for r in scopes), sum(r["expected"] for r in scopes)
     share = filed / expected if expected else (1.0 if filed else 0.0)
     ready = filed > 0 and share >= floor
-    get_run_logger().info("%s: %d of %d expected units filed (%.0f%%; floor %.0f%%): %s", period, filed, expected,
+    run_log().info("%s: %d of %d expected units filed (%.0f%%; floor %.0f%%): %s", period, filed, expected,
                           share * 100, floor * 100, "ready" if ready else "not published")
     return {"filed": filed, "expected": expected, "share": share, "floor": floor, "ready": ready, "scopes": scopes}
 
@@ -94,7 +96,7 @@ def gate_failure_artifact(period: str, gate: dict) -> str:
         counts[severity] = len({r["unit_id"] for r in rows if (r.get("severity_label") or "?") == severity})
     markdown = gate_failure_markdown(period, gate, counts)
     create_markdown_artifact(markdown, key=f"gate-failed-{period}", description=f"{period} 审核未通过 gate failed")
-    get_run_logger().warning("%s: validation gate failed %d critical check(s); see the artifact gate-failed-%s",
+    run_log().warning("%s: validation gate failed %d critical check(s); see the artifact gate-failed-%s",
                              period, len(gate["critical"]), period)
     return markdown
 
@@ -120,7 +122,7 @@ def evaluate_indicators(period: str) -> dict:
     with session(settings.db_path) as con:
         done = publish_period(con, parse_period(period), settings.exports, reason="monthly pipeline")
         rows = con.execute("select count(*) from marts.indicator_values where period = ?", [done.period]).fetchone()[0]
-    get_run_logger().info("%s: %d indicator rows, vintage %d (%s), exported to %s", period, rows, done.vintage_id,
+    run_log().info("%s: %d indicator rows, vintage %d (%s), exported to %s", period, rows, done.vintage_id,
                           f"{done.rows_changed} changed" if done.new else "unchanged", done.export_path)
     return {"rows": rows, "parquet": str(done.export_path), "vintage": done.vintage_id}
 
@@ -136,9 +138,9 @@ def build_report(period: str) -> dict[str, str]:
     try:
         written = build(settings.db_path, parse_period(period), settings.reports / period)
     except NoFilings as err:
-        get_run_logger().warning("%s: report skipped: %s", period, err)
+        run_log().warning("%s: report skipped: %s", period, err)
         return {"report": f"skipped: {err}"}
-    get_run_logger().info("%s: report written: %s", period, ", ".join(str(p) for p in written.values()))
+    run_log().info("%s: report written: %s", period, ", ".join(str(p) for p in written.values()))
     return {f"report_{kind}": str(path) for kind, path in written.items()}
 
 
@@ -151,7 +153,7 @@ def publish_snapshot(label: str) -> str:
     settings = load_settings()
     with session(settings.db_path, read_only=True) as con:
         done = publish(con, settings.home, label)
-    get_run_logger().info("analysts' copy published: %s (%d tables, %d rows, %.1f s)", done.database, done.tables,
+    run_log().info("analysts' copy published: %s (%d tables, %d rows, %.1f s)", done.database, done.tables,
                           done.rows, done.seconds)
     return str(done.database)
 

@@ -134,7 +134,7 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
                         on_file(result)
         batch.results = [results[load_id] for _, _, load_id in plan]
         batch.refreshed = refresh(con, contract)
-        if batch.refreshed.changed:
+        if batch.refreshed.changed or con.execute("select count(*) from meta.pending_publication").fetchone()[0]:
             # published periods whose figures the loads changed: marts, vintage and export, now
             loaded = sorted(r.load_id for r in batch.results if r.status == "loaded")
             batch.republished = republish(con, batch.refreshed.changed, f"refresh after loads {loaded}",

@@ -121,6 +121,12 @@ def _record(con: duckdb.DuckDBPyConnection, started: float, kind: str, periods: 
     return seconds
 
 
+def _queue(con: duckdb.DuckDBPyConnection, selects: list[tuple[str, list]]) -> None:
+    """The periods this build changed, for the refresh of published figures (same transaction)."""
+    con.execute("insert or replace into meta.pending_publication select period, now()::timestamp from ("
+                + " union ".join(sql for sql, _ in selects) + ")", [p for _, params in selects for p in params])
+
+
 def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, workers: int = 3) -> float:
     """Rebuild core and the mart views from staging; all or nothing. Returns the seconds it took.
 
@@ -145,6 +151,7 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, worker
                 con.execute(f"drop table if exists {schema}.{table}")
                 con.execute(f"alter table {schema}.{table}{NEXT} rename to {table}")
         seconds = _record(con, started, "full", 0)
+        _queue(con, [(f"select distinct period from {n}", []) for n in FACTS])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -164,6 +171,8 @@ def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date,
             con.execute(f"insert into {name} by name {read_sql(name.replace('.', '/') + '.sql')}",
                         {"lo": lo, "hi": hi})
         seconds = _record(con, started, "incremental", len(ranges))
+        _queue(con, [(f"select distinct period from {n} where period between ? and ?", [lo, hi])
+                     for n, (lo, hi) in ranges.items()])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

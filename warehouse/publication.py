@@ -166,7 +166,10 @@ def republish(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str
               exports_dir: Path | None = None) -> list[Publication]:
     """Re-evaluate every published period that the changed core periods feed (the period itself,
     the same month one and two years on), into the export folder of its last publication
-    (`exports_dir` where it has none)."""
+    (`exports_dir` where it has none). The periods a build queued and no refresh has handled yet
+    (a run killed in between) are handled too; each is cleared once its periods are published."""
+    queued = {r[0] for r in con.execute("select period from meta.pending_publication").fetchall()}
+    changed = set(changed) | queued
     mark_stale_forecasts(con, changed, reason)
     affected = {dt.date(p.year + k, p.month, 1) for p in changed for k in (0, 1, 2)}
     out = []
@@ -175,4 +178,6 @@ def republish(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str
         folder = last.get("exports_dir") or exports_dir
         out.append(publish_period(con, period, Path(folder) if folder else None, reason,
                                   last.get("min_coverage") or MIN_COVERAGE))
+    if changed:
+        con.execute("delete from meta.pending_publication where list_contains(?, period)", [sorted(changed)])
     return out

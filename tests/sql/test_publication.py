@@ -123,3 +123,19 @@ def test_a_correction_marks_the_forecasts_resting_on_it_stale_until_made_again(z
         stale = con.execute("select as_of, reason from marts.forecast_stale").fetchall()
     # the June forecast rests on May's figures; April's was made before them
     assert stale == [(JUN, f"refresh after loads [{load_id}]")]
+
+
+def test_a_run_killed_between_the_build_and_the_refresh_of_the_marts_refreshes_them_next_time(zone):
+    from warehouse.ingest import load_file
+    from warehouse.refresh import refresh
+
+    db, exports, tmp = zone
+    fix = write_csv(tmp / "B204-1_202405_更正.csv", OUT, [[A, "2024-05", 650, 450]])
+    with session(db) as con:       # loaded and built, then "killed" before the marts were refreshed
+        assert load_file(con, fix).status == "loaded"
+        assert refresh(con).kind == "incremental"
+    assert len(vintages(db, MAY)) == 1
+    batch = ingest_paths(db, [], exports_dir=exports)                # the next run, with nothing new
+    assert {p.period for p in batch.republished} == {MAY, JUN} and len(vintages(db, MAY)) == 2
+    with session(db, read_only=True) as con:
+        assert con.execute("select count(*) from meta.pending_publication").fetchone()[0] == 0

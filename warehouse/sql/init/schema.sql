@@ -93,6 +93,14 @@ alter table meta.builds add column if not exists kind varchar;        -- full | 
 alter table meta.builds add column if not exists fingerprint varchar; -- warehouse/build.py fingerprint()
 alter table meta.builds add column if not exists periods integer;     -- incremental: fact tables rebuilt
 
+-- core periods a build changed whose published figures are not yet refreshed: written in the
+-- build's own transaction, cleared as warehouse/publication.py re-publishes them, so a run killed
+-- between the build and the refresh of the marts still refreshes them next time
+create table if not exists meta.pending_publication (
+    period    date primary key,
+    queued_at timestamp not null
+);
+
 -- which typing SQL the rows of staging.<form>_typed were typed with (re-typed from raw on change)
 create table if not exists meta.staging_typing (
     table_name  varchar primary key,
