@@ -106,7 +106,7 @@ def generate(db: Path, rows: int) -> None:
                        where u % 101 <> 50""",
                     {"industry": int(rows * 0.40), "trade_end": int(rows * 0.52), "extra": rows * 10,
                      "extra_end": rows * 10 + int(rows * 0.004)})
-        con.execute("insert into meta.builds select now()::timestamp, 100, 0")
+        con.execute("insert into meta.builds (built_at, max_load_id, seconds) select now()::timestamp, 100, 0")
 
 
 # ---------------------------------------------------------------- the suites as plain SQL
