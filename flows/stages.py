@@ -135,7 +135,8 @@ def build_report(period: str) -> dict[str, str]:
 
     settings = load_settings()
     try:
-        written = build(settings.db_path, parse_period(period), settings.reports / period)
+        written = build(settings.db_path, parse_period(period), settings.reports / period,
+                        validation_dir=settings.validation_dir)
     except NoFilings as err:
         get_run_logger().warning("%s: report skipped: %s", period, err)
         return {"report": f"skipped: {err}"}

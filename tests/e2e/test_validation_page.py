@@ -178,3 +178,17 @@ def test_a_run_that_could_not_answer_has_a_page_saying_so(zone, home, tmp_path, 
     assert rows.checks == {} and rows.verdict["data-status"] == "error" and rows.verdict["data-exit-code"] == "3"
     assert "broken" in page.read_text(encoding="utf-8")   # the error message, as stored on the run
 
+
+def test_the_report_links_the_page_of_the_latest_run(zone, home, tmp_path):
+    from zonestat.report import build_report
+
+    assert invoke("validate", "--period", "2024-06").exit_code == 1
+    out = home / "reports" / "2024-06"
+    html = build_report(zone, JUNE, out, validation_dir=home / "validation")["html"].read_text(encoding="utf-8")
+    assert 'href="../../validation/2024-06/validation-run-1.html"' in html
+    assert (out / "../../validation/2024-06/validation-run-1.html").resolve().is_file()
+    elsewhere = build_report(zone, JUNE, tmp_path / "elsewhere", validation_dir=home / "validation")["html"]
+    link = elsewhere.read_text(encoding="utf-8").split('id="validation-page"><a href="')[1].split('"')[0]
+    assert (elsewhere.parent / link).resolve() == (home / "validation" / "2024-06" / "validation-run-1.html").resolve()
+    plain = build_report(zone, JUNE, tmp_path / "plain")["html"].read_text(encoding="utf-8")
+    assert 'id="validation-page"' not in plain

@@ -96,5 +96,7 @@ def test_critical_check_stops_the_run_with_a_clear_message(home, inbox):
     assert done.is_completed()
     result = done.result()
     assert result["validation"]["critical"] and "严重 critical" in result["briefing"]
-    page = result["validation"]["docs"]   # the second run's offline page, linked from the briefing
+    page = result["validation"]["docs"]   # the second run's offline page, linked from briefing and report
     assert page.endswith("validation-run-2.html") and page in result["briefing"]
+    report = (home / "reports" / "2024-03" / "zonestat-report-2024-03.html").read_text(encoding="utf-8")
+    assert 'href="../../validation/2024-03/validation-run-2.html"' in report
