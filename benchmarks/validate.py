@@ -5,7 +5,8 @@ Generates --rows filing rows for 2024-06 straight into the staging tables of a w
 the cross-month checks, and ~0.1% of the rows carry a defect per check), then measures, each in a
 fresh child process on a fresh copy of the file:
   (a) gx:  warehouse.validation.gate.run_gate (period batches pulled into pandas, the GX suites,
-           the SQL checks, results, failures and quarantine written; no core rebuild, no Data Docs);
+           the SQL checks, results, failures and quarantine written, the run's offline page and
+           the index rendered; no core rebuild);
   (b) sql: the same gate with every suite expectation translated into a DuckDB predicate instead
            of GX (same batches, same SQL checks, same writes).
 Prints the median wall time of each, their ratio and peak RSS, and checks that both found exactly
@@ -106,7 +107,7 @@ def generate(db: Path, rows: int) -> None:
                        where u % 101 <> 50""",
                     {"industry": int(rows * 0.40), "trade_end": int(rows * 0.52), "extra": rows * 10,
                      "extra_end": rows * 10 + int(rows * 0.004)})
-        con.execute("insert into meta.builds select now()::timestamp, 100, 0")
+        con.execute("insert into meta.builds (built_at, max_load_id, seconds) select now()::timestamp, 100, 0")
 
 
 # ---------------------------------------------------------------- the suites as plain SQL
@@ -177,7 +178,7 @@ def _peak_kib() -> int:
     return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
 
 
-def suites_by_path(path: str, con, suites: dict, config, run_id: int, docs: str | None, mark) -> tuple[list, dict]:
+def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark) -> tuple[list, dict]:
     """The suites' answers for the period: GX on pandas batches, or the same checks as SQL."""
     from warehouse.db import read_sql
     from warehouse.validation.gate import load_batches, run_suites
@@ -186,8 +187,8 @@ def suites_by_path(path: str, con, suites: dict, config, run_id: int, docs: str 
     if path == "gx":
         batches = load_batches(con, PERIOD)
         mark("pull batches into pandas")
-        results, _ = run_suites(batches, suites, config, PERIOD, dt.date.today(), Path(docs) if docs else None, run_id)
-        mark("GX suites" + (" + Data Docs" if docs else ""))
+        results = run_suites(batches, suites, config, PERIOD, dt.date.today(), run_id)
+        mark("GX suites")
         return results, {name: len(batch) for name, batch in batches.items()}
     results, elements = [], {}
     params = runtime_parameters(config, dt.date.today())
@@ -199,16 +200,16 @@ def suites_by_path(path: str, con, suites: dict, config, run_id: int, docs: str 
     return results, elements
 
 
-def run_path(path: str, db: str, docs: str | None, queue) -> None:
+def run_path(path: str, db: str, pages_dir: str, queue) -> None:
     """Child: the gate on a fresh copy of the warehouse, with GX (path "gx") or plain SQL ("sql")."""
     from warehouse.db import init_schema, session
-    from warehouse.validation import checks, store
+    from warehouse.validation import checks, pages, store
     from warehouse.validation.gate import MEMORY_LIMIT, GateResult, memory_limit, record_run
     from warehouse.validation.suites import load_config, load_suites
 
     if path == "gx":
         from warehouse.validation import gx_runner
-        gx_runner.open_context(None)  # the GX import (seconds) is not part of the measure
+        gx_runner.open_context()  # the GX import (seconds) is not part of the measure
     marks: dict[str, float] = {}
     started = last = time.perf_counter()
 
@@ -222,13 +223,16 @@ def run_path(path: str, db: str, docs: str | None, queue) -> None:
     with session(db) as con, memory_limit(con, MEMORY_LIMIT):
         init_schema(con)
         run_id = store.start_run(con, PERIOD, config.version)
-        results, elements = suites_by_path(path, con, suites, config, run_id, docs, mark)
+        results, elements = suites_by_path(path, con, suites, config, run_id, mark)
         checks.prepare(con, PERIOD, config)
         results += checks.run_sql_checks(con, PERIOD, config, elements)
         mark("SQL checks (cross-month, register, completeness)")
         gate = GateResult(run_id=run_id, period=PERIOD, status="", results=results, rows_checked=sum(elements.values()))
         record_run(con, gate, PERIOD)
         mark("write results, failures, quarantine")
+        page, _ = pages.write_pages(con, run_id, Path(pages_dir))
+        assert page is not None, "the run's page was not written"
+        mark("offline page + index")
     counts = {f"{r.suite}.{r.check}": r.unexpected_count for r in results}
     queue.put({"wall": time.perf_counter() - started, "marks": marks, "peak_kib": _peak_kib(), "counts": counts,
                "rows": gate.rows_checked, "quarantined": gate.quarantined})
@@ -258,7 +262,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="filing rows in the validated month")
     parser.add_argument("--repeat", type=int, default=3, help="measured repetitions of each path (default 3)")
-    parser.add_argument("--docs", action="store_true", help="also render GX Data Docs in the GX runs")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="zonestat-bench-validate-"))
     try:
@@ -273,8 +276,7 @@ def main() -> int:
             for path in ("sql", "gx"):
                 db = tmp / f"{path}_{rep}.duckdb"
                 shutil.copy(source, db)
-                docs = str(tmp / "docs") if args.docs and path == "gx" else None
-                runs[path].append(in_child(run_path, path, str(db), docs))
+                runs[path].append(in_child(run_path, path, str(db), str(tmp / f"pages_{path}_{rep}")))
                 db.unlink()
                 r = runs[path][-1]
                 print(f"run {rep + 1} {path:>3}: {r['wall']:6.2f} s, peak RSS {r['peak_kib'] / 1024:,.0f} MiB, "

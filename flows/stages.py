@@ -49,7 +49,7 @@ def validation_gate(period: str) -> dict:
     from warehouse.validation.gate import run_gate
 
     settings = load_settings()
-    gate = run_gate(settings.db_path, period, docs_dir=settings.home / "validation" / "docs")
+    gate = run_gate(settings.db_path, period, pages_dir=settings.validation_dir)
     failed = [{"check": r.check, "suite": r.suite, "severity": r.severity, "rows": r.unexpected_count,
                "reason": r.reason_zh or r.reason_en} for r in gate.results if not r.success]
     run_log().info("%s: validation run %s %s, %d rows checked, %d quarantined, %d released, %d critical, "
@@ -57,7 +57,8 @@ def validation_gate(period: str) -> dict:
                           gate.released, len([f for f in failed if f["severity"] == "critical"]),
                           len([f for f in failed if f["severity"] != "critical"]))
     return {"run_id": gate.run_id, "status": gate.status, "quarantined": gate.quarantined,
-            "released": gate.released, "provisional": gate.provisional, "docs": gate.docs_url,
+            "released": gate.released, "provisional": gate.provisional,
+            "docs": str(gate.page) if gate.page else None,
             "critical": [f for f in failed if f["severity"] == "critical"],
             "warnings": [f for f in failed if f["severity"] != "critical"]}
 
@@ -136,7 +137,8 @@ def build_report(period: str) -> dict[str, str]:
 
     settings = load_settings()
     try:
-        written = build(settings.db_path, parse_period(period), settings.reports / period)
+        written = build(settings.db_path, parse_period(period), settings.reports / period,
+                        validation_dir=settings.validation_dir)
     except NoFilings as err:
         run_log().warning("%s: report skipped: %s", period, err)
         return {"report": f"skipped: {err}"}

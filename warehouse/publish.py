@@ -44,6 +44,8 @@ def gate_markdown(gate: dict) -> str:
              + ("; 本期为初步数 provisional (coverage)" if gate["provisional"] else "")]
     for kind, label in (("critical", "严重 critical"), ("warnings", "提示 warning")):
         lines += [f"- {label}: {f['check']} ({f['suite']}): {f['rows']} 行 — {f['reason']}" for f in gate[kind]]
+    if gate.get("docs"):
+        lines.append(f"- 审核明细 every check of the run, offline: `{gate['docs']}`")
     return "\n".join(lines)
 
 
@@ -103,6 +105,8 @@ def gate_failure_markdown(period: str, gate: dict, followups: dict[str, int]) ->
     lines += [f"| {f['check']} | {f['suite']} | {f['rows']} | {f['reason']} |" for f in gate["critical"]]
     if gate.get("warnings"):
         lines += ["", f"另有 {len(gate['warnings'])} 项提示 warnings (not blocking)."]
+    if gate.get("docs"):
+        lines += ["", f"审核明细 every check of the run, with failing rows, offline: `{gate['docs']}`"]
     lines += ["", "## 需跟进 Follow-ups", ""]
     lines += [f"- {severity}: {count} 家单位 units" for severity, count in followups.items()] or ["- 无 none"]
     lines += ["", "## 下一步 How to proceed", "",

@@ -50,6 +50,11 @@ class Settings:
         return self.home / "reports"
 
     @property
+    def validation_dir(self) -> Path:
+        """The offline pages of validation runs: <YYYY-MM>/validation-run-<id>.html and index.html."""
+        return self.home / "validation"
+
+    @property
     def work(self) -> Path:
         """Scratch space of runs (forecast chunks); safe to delete between runs."""
         return self.home / "work"

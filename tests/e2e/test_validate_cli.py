@@ -81,7 +81,9 @@ def test_validate_quarantines_lists_followups_and_releases_after_a_resubmission(
     for text in ("export_not_above_sales_ytd", "enterprise_in_register", "yoy_change_within_band",
                  "filed_for_period", "强制 critical", "核实 warning", "provisional"):
         assert text in out, text
-    assert (home / "validation" / "docs" / "index.html").is_file()
+    page = home / "validation" / "2024-06" / "validation-run-1.html"
+    assert f"validation page: {page}" in out and page.is_file() and (home / "validation" / "index.html").is_file()
+    assert not (home / "validation" / "docs").exists()   # no GX Data Docs any more
     held = query(zone, "select unit_id, reasons from audit.quarantine where released_at is null order by unit_id")
     assert held == sorted([(A, ["export_not_above_sales_ytd"]), (N, ["enterprise_in_register"])])
     assert query(zone, "select enterprise_id from core.industrial_output where period = '2024-06-01' "

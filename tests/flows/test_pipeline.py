@@ -89,8 +89,14 @@ def test_critical_check_stops_the_run_with_a_clear_message(home, inbox):
         published = con.execute("select count(*) from information_schema.tables where table_name = 'briefing'"
                                 ).fetchone()[0]
     assert held >= 1 and published == 0  # quarantined, and nothing published for the period
+    page = home / "validation" / "2024-03" / "validation-run-1.html"
+    assert page.is_file() and str(page) in artifacts("gate-failed-2024-03")[0].data
 
     done = monthly_pipeline(period="2024-03", allow_critical=True, return_state=True)
     assert done.is_completed()
     result = done.result()
     assert result["validation"]["critical"] and "严重 critical" in result["briefing"]
+    page = result["validation"]["docs"]   # the second run's offline page, linked from briefing and report
+    assert page.endswith("validation-run-2.html") and page in result["briefing"]
+    report = (home / "reports" / "2024-03" / "zonestat-report-2024-03.html").read_text(encoding="utf-8")
+    assert 'href="../../validation/2024-03/validation-run-2.html"' in report

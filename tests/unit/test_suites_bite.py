@@ -146,7 +146,7 @@ def run():
     config = load_config()
 
     def validate(name: str, frame: pd.DataFrame):
-        context = gx_runner.open_context(None)
+        context = gx_runner.open_context()
         return gx_runner.run_suite(context, load_suite(name, config), frame, PARAMS, FORMS[name].unit_id,
                                    PERIOD, "bite")
     return validate

@@ -63,7 +63,7 @@ CASES = [
 def context():
     from warehouse.validation import gx_runner
 
-    return gx_runner.open_context(None)
+    return gx_runner.open_context()
 
 
 def run(batch: pd.DataFrame, kind: str, kwargs: dict, severity: str = "critical", field: str | None = None):
@@ -73,7 +73,7 @@ def run(batch: pd.DataFrame, kind: str, kwargs: dict, severity: str = "critical"
     suite = {"name": "t", "meta": {"version": "test"}, "expectations": [
         {"type": kind, "kwargs": kwargs, "severity": severity, "meta": {k: v for k, v in meta.items() if v}}]}
     params = {"sales_ratio_min": 0.7, "sales_ratio_max": 1.3, "current_month": PERIOD}
-    context = gx_runner.open_context(None)  # one per run: cheap once GX is imported
+    context = gx_runner.open_context()  # one per run: cheap once GX is imported
     return gx_runner.run_suite(context, suite, batch, params, "enterprise_id", PERIOD, "test")
 
 

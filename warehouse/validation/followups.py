@@ -42,11 +42,15 @@ def field_labels() -> dict[str, str]:
     return labels
 
 
+def validation_tables_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has the gate's audit tables (a warehouse never validated may not)."""
+    return con.execute("select count(*) from duckdb_tables() where schema_name = 'audit' "
+                       "and table_name = 'validation_runs'").fetchone()[0] > 0
+
+
 def latest_run(con: duckdb.DuckDBPyConnection, period: dt.date) -> int | None:
     """The latest completed validation run of the period (None when the period was never validated)."""
-    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'audit' "
-                         "and table_name = 'validation_runs'").fetchone()[0]
-    if not exists:
+    if not validation_tables_exist(con):
         return None
     return con.execute("select max(run_id) from audit.validation_runs where period = ? "
                        "and status in ('passed', 'failed')", [period]).fetchone()[0]

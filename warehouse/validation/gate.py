@@ -1,11 +1,10 @@
 """The validation gate of one period: suites and SQL checks over staging, results into audit,
-critically failing rows quarantined, core rebuilt without them. `run_gate` is what the CLI and
-flows call; it knows no Typer and no Prefect.
+critically failing rows quarantined, core rebuilt without them, and the run's offline page written
+from what was stored. `run_gate` is what the CLI and flows call; it knows no Typer and no Prefect.
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,11 +20,10 @@ from warehouse.publication import republish
 from warehouse.refresh import refresh
 from warehouse.db import init_schema, read_sql, session
 from warehouse.spec import load_contract
-from warehouse.validation import checks, quarantine, store
+from warehouse.validation import checks, pages, quarantine, store
 from warehouse.validation.results import CheckResult, GateError
 from warehouse.validation.suites import FORMS, ValidationConfig, load_config, load_suites, runtime_parameters
 
-log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # DuckDB's share of the gate's memory: its joins and aggregates spill to disk beyond it (the pandas
 # batches and GX come on top). Keeps a 1,000,000-row period under 2 GiB in all.
@@ -47,7 +45,8 @@ class GateResult:
     held: int = 0
     coverage: dict[str, float | None] = field(default_factory=dict)
     provisional: bool = False
-    docs_url: str | None = None
+    page: Path | None = None    # the run's offline page (validation-run-<id>.html), once written
+    index: Path | None = None   # the index of every run beside it
 
     @property
     def critical_failures(self) -> list[CheckResult]:
@@ -79,22 +78,15 @@ def load_batches(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict[str, p
 
 
 def run_suites(batches: dict[str, pd.DataFrame], suites: dict[str, dict], config: ValidationConfig,
-               period: dt.date, today: dt.date, docs_dir: Path | None, run_id: int) -> tuple[list[CheckResult], str | None]:
-    """Every suite on its batch in one ephemeral GX context; then Data Docs (best effort)."""
+               period: dt.date, today: dt.date, run_id: int) -> list[CheckResult]:
+    """Every suite on its batch in one ephemeral GX context (no Data Docs: the run's page is ours)."""
     from warehouse.validation import gx_runner
 
-    context = gx_runner.open_context(docs_dir)
+    context = gx_runner.open_context()
     params = runtime_parameters(config, today)
     run_name = f"run-{run_id}-{period:%Y-%m}"
-    results = [r for name, batch in batches.items()
-               for r in gx_runner.run_suite(context, suites[name], batch, params, FORMS[name].unit_id,
-                                            period, run_name)]
-    try:
-        docs = gx_runner.build_docs(context)
-    except Exception as err:  # Data Docs are a report of the run, never its verdict
-        log.warning("GX Data Docs could not be built: %s", err)
-        docs = None
-    return results, docs
+    return [r for name, batch in batches.items()
+            for r in gx_runner.run_suite(context, suites[name], batch, params, FORMS[name].unit_id, period, run_name)]
 
 
 def record_run(con: duckdb.DuckDBPyConnection, gate: GateResult, period: dt.date) -> None:
@@ -111,7 +103,7 @@ def record_run(con: duckdb.DuckDBPyConnection, gate: GateResult, period: dt.date
         store.finish_run(con, gate.run_id, "failed" if gate.exit_code else "passed",
                          rows_checked=gate.rows_checked, critical_failed=critical, warning_flagged=warned,
                          quarantined=gate.quarantined, released=gate.released, provisional=gate.provisional,
-                         docs_path=gate.docs_url)
+                         docs_path=str(gate.page) if gate.page else None)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -138,10 +130,11 @@ def _coverage(results: list[CheckResult]) -> dict[str, float | None]:
     return {r.suite: r.observed_value for r in results if r.expectation_type == "sql:coverage"}
 
 
-def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | None = None, docs_dir: Path | None = None,
+def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | None = None, pages_dir: Path | None = None,
              suite_dir: Path | None = None, config_path: Path | None = None, rebuild: bool = True,
              duckdb_memory: str | None = MEMORY_LIMIT) -> GateResult:
-    """Validate one period ('2024-06' or its first day); quarantine critical failures; rebuild core.
+    """Validate one period ('2024-06' or its first day); quarantine critical failures; rebuild core;
+    write the run's page and the index under pages_dir (also for a run that errs), when given.
     Raises GateError when a check could not answer (nothing is quarantined then), SuiteError on a
     malformed suite and ValueError on a bad period."""
     today = today or dt.date.today()
@@ -152,15 +145,28 @@ def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | Non
         init_schema(con)
         refresh(con)        # loads not yet in core (e.g. a run killed after its loads)
         run_id = store.start_run(con, period, config.version)
-        with memory_limit(con, duckdb_memory):
-            try:
-                gate = _evaluate(con, run_id, period, today, config, suites, docs_dir)
-                record_run(con, gate, period)
-            except Exception as err:  # recorded, then raised: an error is never a verdict on the data
-                store.finish_run(con, run_id, "error", str(err)[:2000])
-                raise err if isinstance(err, GateError) else GateError(f"{type(err).__name__}: {err}") from err
-        if rebuild:
-            _rebuild(con, run_id, period)
+        page = pages.page_path(pages_dir, period, run_id) if pages_dir else None
+        try:
+            gate = _judge(con, run_id, period, today, config, suites, duckdb_memory, page)
+            if rebuild:
+                _rebuild(con, run_id, period)
+        finally:
+            written = pages.write_pages(con, run_id, pages_dir)
+        gate.page, gate.index = written
+    return gate
+
+
+def _judge(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date, today: dt.date, config: ValidationConfig,
+           suites: dict[str, dict], duckdb_memory: str | None, page: Path | None) -> GateResult:
+    """Evaluate and record the run; an error is recorded on the run, then raised as a GateError."""
+    with memory_limit(con, duckdb_memory):
+        try:
+            gate = _evaluate(con, run_id, period, today, config, suites)
+            gate.page = page
+            record_run(con, gate, period)
+        except Exception as err:  # recorded, then raised: an error is never a verdict on the data
+            store.finish_run(con, run_id, "error", str(err)[:2000], docs_path=str(page) if page else None)
+            raise err if isinstance(err, GateError) else GateError(f"{type(err).__name__}: {err}") from err
     return gate
 
 
@@ -177,14 +183,14 @@ def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date) -> No
 
 
 def _evaluate(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date, today: dt.date,
-              config: ValidationConfig, suites: dict[str, dict], docs_dir: Path | None) -> GateResult:
+              config: ValidationConfig, suites: dict[str, dict]) -> GateResult:
     batches = load_batches(con, period)
     elements = {name: len(batch) for name, batch in batches.items()}
     checks.prepare(con, period, config)
     sql_results = checks.run_sql_checks(con, period, config, elements)
-    gx_results, docs = run_suites(batches, suites, config, period, today, docs_dir, run_id)
+    gx_results = run_suites(batches, suites, config, period, today, run_id)
     gate = GateResult(run_id=run_id, period=period, status="", results=gx_results + sql_results,
-                      rows_checked=sum(elements.values()), docs_url=docs)
+                      rows_checked=sum(elements.values()))
     gate.coverage = _coverage(sql_results)
     threshold = float(config.thresholds["coverage_threshold"])
     gate.provisional = any(share is not None and share < threshold for share in gate.coverage.values())

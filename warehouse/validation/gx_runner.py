@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,11 +14,11 @@ import pandas as pd
 from warehouse.validation.results import CheckResult, ExpectationRaised, Failure
 
 KEY = ("_load_id", "_source_row")
-DOCS_SITE = "zonestat"
 
 
-def open_context(docs_dir: Path | None = None):
-    """An ephemeral GX context: no progress bars, no analytics, Data Docs only where we say."""
+def open_context():
+    """An ephemeral GX context: no progress bars, no analytics, no Data Docs (the gate renders its
+    own offline page of every check, see pages.py)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -30,20 +29,7 @@ def open_context(docs_dir: Path | None = None):
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for site in list(context.get_config().data_docs_sites or {}):
         context.delete_data_docs_site(site)
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        context.add_data_docs_site(DOCS_SITE, {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
     return context
-
-
-def build_docs(context) -> str | None:
-    """Render Data Docs of the validations run in this context; the index page's URL."""
-    if DOCS_SITE not in (context.get_config().data_docs_sites or {}):
-        return None
-    return context.build_data_docs(site_names=[DOCS_SITE]).get(DOCS_SITE)
 
 
 def _gx_parameters(parameters: dict[str, Any]) -> dict[str, Any]:

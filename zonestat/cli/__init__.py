@@ -37,6 +37,7 @@ app.command("forecast-check")(forecast.forecast_check)
 app.command("forecast-file")(forecast_file.forecast_file)
 app.command("report")(report.report)
 app.command("validate")(validation.validate)
+app.command("validation-pages")(validation.validation_pages)
 app.command("followups")(validation.followups)
 
 

@@ -27,7 +27,7 @@ def report(period: str = typer.Option(..., "--period", "-p", help="Month, e.g. 2
     out_dir = out if out is not None else s.reports / f"{period_date:%Y-%m}"
     check_out_dir(out_dir, "--out")
     try:
-        paths = build_report(db_path, period_date, out_dir)
+        paths = build_report(db_path, period_date, out_dir, validation_dir=s.validation_dir)
     except NoFilings as err:
         raise fail(str(err), EXIT_USAGE) from err
     console.print(f"报告 report: {paths['html']}")

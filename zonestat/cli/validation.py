@@ -1,5 +1,6 @@
-"""`zonestat validate` and `zonestat followups`: the edit-check gate (审核) of a period and the
-list sent back to enterprises. Great Expectations is imported only when the gate runs.
+"""`zonestat validate`, `zonestat validation-pages` and `zonestat followups`: the edit-check gate
+(审核) of a period, its offline pages, and the list sent back to enterprises. Great Expectations is
+imported only when the gate runs.
 
 Exit codes of `validate`: 0 no critical failure; 1 the period has critical failures (data failed
 validation); 2 usage or configuration error (bad period, no warehouse, malformed suite); 3 the gate
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -43,7 +45,9 @@ def _as_json(gate) -> str:
     return json.dumps({"run_id": gate.run_id, "period": gate.period.isoformat(), "status": gate.status,
                        "exit_code": gate.exit_code, "rows_checked": gate.rows_checked,
                        "quarantined": gate.quarantined, "released": gate.released, "held": gate.held,
-                       "provisional": gate.provisional, "coverage": gate.coverage, "docs": gate.docs_url,
+                       "provisional": gate.provisional, "coverage": gate.coverage,
+                       "docs": str(gate.page) if gate.page else None,
+                       "docs_index": str(gate.index) if gate.index else None,
                        "checks": checks}, ensure_ascii=False)
 
 
@@ -59,8 +63,9 @@ def print_summary(gate) -> None:
     shares = ", ".join(f"{k} {v:.1%}" for k, v in gate.coverage.items() if v is not None)
     console.print(f"报送率 coverage: {shares or '-'}"
                   + ("  [yellow]本期为初步数 provisional[/]" if gate.provisional else ""))
-    if gate.docs_url:
-        console.print(f"GX Data Docs: {gate.docs_url}")
+    if gate.page:
+        console.print(f"审核明细 validation page: {gate.page}")
+        console.print(f"历次审核 all runs: {gate.index}")
 
 
 def validate(period: str = typer.Option(..., "--period", help="Month to validate, e.g. 2024-06 (Feb = Jan-Feb)."),
@@ -75,7 +80,7 @@ def validate(period: str = typer.Option(..., "--period", help="Month to validate
     s = settings()
     db = require_db(s)
     try:
-        gate = run_gate(db, month, docs_dir=s.home / "validation" / "docs")
+        gate = run_gate(db, month, pages_dir=s.validation_dir)
     except (SuiteError, WarehouseBusy) as err:
         raise fail(str(err)) from err
     except GateError as err:
@@ -86,6 +91,29 @@ def validate(period: str = typer.Option(..., "--period", help="Month to validate
         print_summary(gate)
     if gate.exit_code:
         raise typer.Exit(EXIT_DATA)
+
+
+def validation_pages(run: Optional[int] = typer.Option(None, "--run", help="The run whose page to write."),
+                     period: Optional[str] = typer.Option(None, "--period", help="Every run of this month, e.g. 2024-06.")
+                     ) -> None:
+    """审核明细: write the offline pages of stored validation runs (all by default) and the index,
+    from the results in the warehouse; no check is run again."""
+    from warehouse.db import session
+    from warehouse.validation import pages
+
+    month = _period(period) if period else None
+    s = settings()
+    db = require_db(s)
+    with session(db, read_only=True) as con:
+        found = pages.runs(con, run_id=run, period=month)
+        if not found:
+            raise fail("no validation run matches (没有符合条件的审核运行); run `zonestat validate --period "
+                       "YYYY-MM` first")
+        written = [pages.write_run_page(con, r["run_id"], s.validation_dir) for r in found]
+        index = pages.write_index(con, s.validation_dir)
+    for path in written:
+        console.print(f"审核明细 validation page: {path}")
+    console.print(f"历次审核 all runs: {index}")
 
 
 def followups(period: str = typer.Option(..., "--period", help="Month whose follow-ups to list, e.g. 2024-06."),

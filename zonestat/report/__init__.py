@@ -18,16 +18,19 @@ def report_names(period: dt.date) -> dict[str, str]:
     return {"html": f"{stem}.html", "xlsx": f"{stem}.xlsx"}
 
 
-def build_report(db_path: Path, period: dt.date, out_dir: Path) -> dict[str, Path]:
+def build_report(db_path: Path, period: dt.date, out_dir: Path, validation_dir: Path | None = None) -> dict[str, Path]:
     """Gather the period's tables (evaluating months that lack indicators), write the HTML page and
-    the workbook into out_dir (each written to a temporary name, then renamed); returns the paths."""
-    from zonestat.report.data import gather
+    the workbook into out_dir (each written to a temporary name, then renamed); returns the paths.
+    With `validation_dir` (where the gate writes its pages), the data-quality section links the
+    page of the period's latest validation run."""
+    from zonestat.report.data import gather, validation_page
     from zonestat.report.html import render
     from zonestat.report.workbook import write_workbook
 
     with session(db_path) as con:
         data = gather(con, period)
     out_dir = Path(out_dir)
+    data.validation_page = validation_page(data.validation_run, validation_dir, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = report_names(period)
     paths = {kind: out_dir / name for kind, name in names.items()}

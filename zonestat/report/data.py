@@ -7,7 +7,10 @@ warehouse for writing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 
@@ -43,6 +46,7 @@ class ReportData:
     outside: list[dict]
     build: dict
     validation_run: dict | None = None
+    validation_page: dict | None = None   # the latest run's offline page: path, and href from the report
     forecast_stale: dict | None = None
     evaluated: list[dt.date] = field(default_factory=list)
 
@@ -103,6 +107,19 @@ def latest_validation_run(con: duckdb.DuckDBPyConnection, period: dt.date) -> di
     rows = fetch_dicts(con, "select * from audit.validation_runs where period = ? and status in ('passed', 'failed') "
                             "order by run_id desc limit 1", [period])
     return rows[0] if rows else None
+
+
+def validation_page(run: dict | None, validation_dir: Path | None, out_dir: Path) -> dict | None:
+    """The offline page of the run (path, and a link relative to the report's folder), if written."""
+    from warehouse.validation.pages import page_path
+
+    if run is None or validation_dir is None:
+        return None
+    path = page_path(Path(validation_dir), run["period"], run["run_id"]).resolve()
+    if not path.is_file():
+        return {"run_id": run["run_id"], "path": str(path), "href": None}
+    relative = os.path.relpath(path, Path(out_dir).resolve())
+    return {"run_id": run["run_id"], "path": str(path), "href": quote(Path(relative).as_posix())}
 
 
 def stage_problems(con: duckdb.DuckDBPyConnection, period: dt.date, validation: bool) -> None:

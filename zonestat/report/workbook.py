@@ -85,6 +85,7 @@ def _about(ws: Worksheet, data: ReportData) -> None:
         ("本报告补算的期 Periods evaluated by this report",
          ", ".join(f"{p:%Y-%m}" for p in data.evaluated) or "无 none"),
         ("审核运行 Validation run", f"#{run['run_id']} {run['status']}" if run else "本期尚无 none for this period"),
+        ("审核明细 Validation page", data.validation_page["path"] if data.validation_page and data.validation_page["href"] else "—"),
         ("预测 Forecast", "已生成 available" if data.forecast else EMPTY_NOTE["forecast"]),
         ("金额单位 Money unit", "万元 10k yuan (图表为亿元 charts in 100 million yuan)"),
     ]

@@ -18,7 +18,7 @@ create table if not exists audit.validation_runs (
     quarantined     integer not null default 0,   -- rows newly quarantined by this run
     released        integer not null default 0,   -- quarantined rows released by this run
     provisional     boolean,                      -- coverage below the threshold for some form
-    docs_path       varchar,                      -- GX Data Docs index of the run
+    docs_path       varchar,                      -- the run's offline page (validation-run-<id>.html)
     message         varchar
 );
 
