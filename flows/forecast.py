@@ -2,6 +2,7 @@
 through the configured task runner (threads, or Dask for more than one machine), results stored."""
 from __future__ import annotations
 
+import os
 import warnings
 
 from prefect import flow, task
@@ -102,13 +103,17 @@ def forecast_stage(as_of: str, targets_path: str | None = None) -> dict:
 
 
 
-@flow(name="forecast", flow_run_name="forecast-{as_of}")
-def forecast_flow(as_of: str, targets_path: str | None = None) -> dict:
-    """Forecast the rest of the year as of a month and track the annual targets."""
+def _quiet_fit_warnings() -> None:
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     warnings.filterwarnings("ignore", category=ConvergenceWarning)  # convergence is recorded per model
     warnings.filterwarnings("ignore", message=".*(frequency|starting|non-invertible|non-stationary).*")
+
+
+@flow(name="forecast", flow_run_name="forecast-{as_of}")
+def forecast_flow(as_of: str, targets_path: str | None = None) -> dict:
+    """Forecast the rest of the year as of a month and track the annual targets."""
+    _quiet_fit_warnings()
     return forecast_stage(as_of, targets_path)
 
 
@@ -116,3 +121,20 @@ def forecast_with_runner(as_of: str, targets_path: str | None = None) -> dict:
     """The forecast flow on the task runner the settings ask for."""
     runner = make_task_runner(load_settings())
     return forecast_flow.with_options(task_runner=runner)(as_of=as_of, targets_path=targets_path)
+
+
+def forecast_in_run(as_of: str, targets_path: str | None = None) -> dict:
+    """Inside the pipeline's flow run: the chunks as tasks of that run, on its thread pool; on Dask
+    (ZONESTAT_TASK_RUNNER=dask) as a flow run of its own, which carries the Dask task runner. A
+    subflow costs about a second of Prefect bookkeeping, so the usual case does without one."""
+    if load_settings().task_runner == "dask":
+        return forecast_with_runner(as_of, targets_path)
+    _quiet_fit_warnings()
+    return forecast_stage(as_of, targets_path)
+
+
+def pipeline_task_runner() -> ThreadPoolTaskRunner:
+    """The pipeline flows' own runner: ZONESTAT_WORKERS threads (the CLI has checked the setting;
+    a bad value here falls back to 2, and every command reports it before a run starts)."""
+    text = os.environ.get("ZONESTAT_WORKERS", "2").strip()
+    return ThreadPoolTaskRunner(max_workers=int(text) if text.isdigit() and 1 <= int(text) <= 256 else 2)

@@ -16,7 +16,7 @@ import datetime as dt  # noqa: E402
 from prefect import flow  # noqa: E402
 
 from flows import stages  # noqa: E402
-from flows.forecast import forecast_with_runner  # noqa: E402
+from flows.forecast import forecast_in_run, pipeline_task_runner  # noqa: E402
 from warehouse.lock import exclusive  # noqa: E402
 from warehouse.publish import gate_failure_message, gate_markdown  # noqa: E402
 from zonestat.settings import load_settings  # noqa: E402
@@ -61,7 +61,7 @@ def _run_name() -> str:
     return f"monthly-{period}"
 
 
-@flow(name="monthly-pipeline", flow_run_name=_run_name)
+@flow(name="monthly-pipeline", flow_run_name=_run_name, task_runner=pipeline_task_runner())
 def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical: bool = False,
                      lock_wait_seconds: float | None = None, min_filed_share: float = MIN_FILED_SHARE):
     """Ingest new filings, validate the period, compute its indicators and forecast, publish.
@@ -85,7 +85,7 @@ def monthly_pipeline(period: str, paths: list[str] | None = None, allow_critical
         if gate["critical"] and not allow_critical:
             return gate_failure(period, gate)
         figures = stages.evaluate_indicators(period)
-        outlook = forecast_with_runner(period)
+        outlook = forecast_in_run(period)
         report = stages.build_report(period)
         analyst = stages.publish_snapshot(period)
         markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report,
@@ -122,21 +122,21 @@ def previous_month(today: dt.date | None = None) -> str:
     return resolve_period(today)
 
 
-@flow(name="scheduled-monthly-pipeline", flow_run_name=_run_name)
+@flow(name="scheduled-monthly-pipeline", flow_run_name=_run_name, task_runner=pipeline_task_runner())
 def scheduled_monthly_pipeline(period: str = "", paths: list[str] | None = None, allow_critical: bool = False,
                                min_filed_share: float = MIN_FILED_SHARE):
     """The scheduled entry point: an empty period means the month the reporting calendar gives."""
     return monthly_pipeline.fn(period or resolve_period(), paths, allow_critical, None, min_filed_share)
 
 
-@flow(name="forecast-only", flow_run_name="forecast-only-{period}")
+@flow(name="forecast-only", flow_run_name="forecast-only-{period}", task_runner=pipeline_task_runner())
 def forecast_only(period: str) -> dict:
     """Recompute the period's figures, the forecast and the briefing without ingesting anything."""
     check_period(period)
     with exclusive(load_settings().db_path, holder=f"forecast-only {period}"):
         since = stages.last_load_id()
         figures = stages.evaluate_indicators(period)
-        outlook = forecast_with_runner(period)
+        outlook = forecast_in_run(period)
         report = stages.build_report(period)
         analyst = stages.publish_snapshot(period)
         markdown = stages.publish_artifacts(period, since, {**outputs(figures, outlook), **report,
