@@ -122,7 +122,7 @@ def record_supersession(con: duckdb.DuckDBPyConnection, contract: Contract, load
         span = con.execute(f"select min({grain}), max({grain}) from staging.{form.table}_typed "
                            "where _load_id between ? and ? and list_contains(?, _load_id)",
                            [min(loads), max(loads), loads]).fetchone()
-        if span[0] is None:
+        if span[0] is None or not _others(con, form, loads, span):
             continue
         params = {"loads": loads, "lo": min(loads), "hi": max(loads), "first": span[0], "last": span[1]}
         for load_id, file, row, w_load, w_file, tie in con.execute(_losers_sql(con, form), params).fetchall():
@@ -140,6 +140,18 @@ def record_supersession(con: duckdb.DuckDBPyConnection, contract: Contract, load
         con.executemany("update audit.loads set rows_warned = rows_warned + ? where load_id = ?",
                         [[n, load_id] for load_id, n in per_load.items()])
     return counts[0], counts[1]
+
+
+def _others(con: duckdb.DuckDBPyConnection, form, loads: list[int], span: tuple) -> bool:
+    """Whether any key of the given loads can have another version: rows of other loads in the
+    same periods (years), or several of the given loads of this form. A first load has none, and
+    is spared the comparison."""
+    grain = form.key[-1]
+    row = con.execute(f"select count(distinct _load_id) filter (where list_contains($loads, _load_id)), "
+                      f"count(*) filter (where not list_contains($loads, _load_id)) "
+                      f"from staging.{form.table}_typed where {grain} between $first and $last",
+                      {"loads": loads, "first": span[0], "last": span[1]}).fetchone()
+    return row[0] > 1 or row[1] > 0
 
 
 def _losers_sql(con: duckdb.DuckDBPyConnection, form) -> str:
