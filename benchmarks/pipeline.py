@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing as mp
 import os
 import platform
 import shutil
@@ -33,6 +32,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.ingest import in_child  # noqa: E402
 
 PERIOD = "2024-06"
 
@@ -85,16 +86,6 @@ def prefect_run(home: str, queue) -> None:
     from flows.pipeline import monthly_pipeline
     state = monthly_pipeline(period=PERIOD, allow_critical=True, return_state=True)
     queue.put({"total": time.perf_counter() - started, "prefect_import": imported, "state": state.type.value})
-
-
-def in_child(target, *args) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    return result
 
 
 def prepare_demo(home: Path) -> None:
