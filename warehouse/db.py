@@ -15,7 +15,7 @@ from warehouse.spec import Contract, FormSpec, load_contract
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _CONFIG = {"autoinstall_known_extensions": False}
-RAW_TEXT_COMPRESSION = " using compression uncompressed"
+RAW_TEXT_COMPRESSION = " using compression zstd"
 # typing macros (staging's fingerprint includes them) and the core layer's month derivation
 MACRO_FILES = ("init/macros.sql", "init/core_macros.sql")
 log = logging.getLogger(__name__)
@@ -122,10 +122,10 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
                                          "where table_schema = 'raw'").fetchall():
             existing.setdefault(table, set()).add(column)
         for form in contract.forms.values():
-            # received text is written once, by the load, and read rarely (re-typing, audits): stored
-            # as it is, a 194k-row file's raw rows take 0.20 CPU-s to write against 0.30-0.34 with
-            # zstd or DuckDB's default dictionary/FSST, for a warehouse file ~1.35x larger than with
-            # zstd (benchmarks/README.md). Tables made by earlier versions keep their compression.
+            # received text is written once, by the load, and read rarely (re-typing, audits): zstd
+            # keeps it at a quarter of its size as text (62 -> 15 MiB for 582k B203 rows) for about
+            # 0.03 s more per 100k rows than storing it as it is (docs/scaling.md, "Storage");
+            # tables made by earlier versions keep their compression.
             cols = ", ".join(f"{name} {sqltype}{RAW_TEXT_COMPRESSION if name in form.fields else ''}"
                              for name, sqltype in raw_columns(form))
             con.execute(f"create table if not exists raw.{form.table} ({cols})")

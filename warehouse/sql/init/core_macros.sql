@@ -3,9 +3,12 @@
 
 -- 本月 from year to date: YTD minus the YTD of the unit's latest earlier filing of the year, 0 when
 -- there is none (the first filing of the year carries the whole YTD); NULL only when that earlier
--- filing left the field empty (unknown, never guessed)
+-- filing left the field empty (unknown, never guessed). The difference is rounded to 6 decimals of
+-- the form unit (0.001 元 of a 千元 form): filed figures carry fewer, so this only removes the
+-- binary noise of subtracting them (1234.5 - 1000.2 = 234.29999999999995), which keeps months
+-- exact and lets DuckDB store them as decimals (ALP) at about half the size
 create or replace macro zs_month_of(ytd, prev_ytd, prev_period) as
-    case when prev_period is null then ytd else ytd - prev_ytd end;
+    case when prev_period is null then ytd else round(ytd - prev_ytd, 6) end;
 
 -- how the month was derived: consecutive (from the previous month, or Jan-Feb as the year's first
 -- period), first_of_year (no earlier filing this year: the whole YTD), after_gap (carries skipped months)

@@ -7,11 +7,20 @@
 -- column's factor to the form unit, from its header).
 -- Parameters: $first_load, $last_load.
 with received as (
-    select r.*, f.units as _factors
+    select r.*, f.*
     from _checked as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
-    left join audit.load_factors as f
+    left join (
+        select load_id,
+            units['goods_sales'] as f_goods_sales,
+            units['goods_sales_ytd'] as f_goods_sales_ytd,
+            units['goods_sales_ytd_prior'] as f_goods_sales_ytd_prior,
+            units['retail_sales'] as f_retail_sales,
+            units['retail_sales_ytd'] as f_retail_sales_ytd,
+            units['retail_sales_ytd_prior'] as f_retail_sales_ytd_prior
+        from audit.load_factors
+    ) as f
         on f.load_id = r._load_id
     where r._load_id between $first_load and $last_load
 ),
@@ -20,12 +29,12 @@ typed as (
     select
         t_enterprise_id as enterprise_id,
         t_period as period,
-        t_goods_sales * _factors['goods_sales'] as goods_sales,
-        t_goods_sales_ytd * _factors['goods_sales_ytd'] as goods_sales_ytd,
-        t_goods_sales_ytd_prior * _factors['goods_sales_ytd_prior'] as goods_sales_ytd_prior,
-        t_retail_sales * _factors['retail_sales'] as retail_sales,
-        t_retail_sales_ytd * _factors['retail_sales_ytd'] as retail_sales_ytd,
-        t_retail_sales_ytd_prior * _factors['retail_sales_ytd_prior'] as retail_sales_ytd_prior,
+        t_goods_sales * f_goods_sales as goods_sales,
+        t_goods_sales_ytd * f_goods_sales_ytd as goods_sales_ytd,
+        t_goods_sales_ytd_prior * f_goods_sales_ytd_prior as goods_sales_ytd_prior,
+        t_retail_sales * f_retail_sales as retail_sales,
+        t_retail_sales_ytd * f_retail_sales_ytd as retail_sales_ytd,
+        t_retail_sales_ytd_prior * f_retail_sales_ytd_prior as retail_sales_ytd_prior,
         _load_id,
         _source_file,
         _source_row

@@ -7,11 +7,16 @@
 -- column's factor to the form unit, from its header).
 -- Parameters: $first_load, $last_load.
 with received as (
-    select r.*, f.units as _factors
+    select r.*, f.*
     from _checked as r
     anti join audit.rejected_rows as x
         on x.load_id = r._load_id and x.source_row = r._source_row
-    left join audit.load_factors as f
+    left join (
+        select load_id,
+            units['planned_total_investment'] as f_planned_total_investment,
+            units['completed_investment_ytd'] as f_completed_investment_ytd
+        from audit.load_factors
+    ) as f
         on f.load_id = r._load_id
     where r._load_id between $first_load and $last_load
 ),
@@ -23,8 +28,8 @@ typed as (
         t_project_name as project_name,
         t_enterprise_id as enterprise_id,
         lpad(t_industry_code, 4, '0') as industry_code,
-        t_planned_total_investment * _factors['planned_total_investment'] as planned_total_investment,
-        t_completed_investment_ytd * _factors['completed_investment_ytd'] as completed_investment_ytd,
+        t_planned_total_investment * f_planned_total_investment as planned_total_investment,
+        t_completed_investment_ytd * f_completed_investment_ytd as completed_investment_ytd,
         t_start_date as start_date,
         t_is_manufacturing as is_manufacturing_given,
         _load_id,
