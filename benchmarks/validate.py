@@ -13,16 +13,26 @@ Prints the median wall time of each, their ratio and peak RSS, and checks that b
 the same failures per check.
 
     .venv/bin/python benchmarks/validate.py [--rows 1000000] [--repeat 3] [--docs]
+
+End to end on an existing warehouse (e.g. the 25 months `benchmarks/months.py --keep` leaves):
+  .venv/bin/python benchmarks/validate.py --warehouse PATH --period 2025-04 [--repeat 3]
+each run a fresh process on a fresh copy of the file, timed from process start to exit:
+  (a) `zonestat validate --period P`, the command a user runs (imports, GX context, refresh check,
+      suites, SQL checks, results, quarantine, core rebuild where held rows changed, pages);
+  (b) a process running the same checks as plain DuckDB SQL (imports, suites as predicates, the SQL
+      checks, results and quarantine written, pages).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import multiprocessing as mp
 import os
 import queue as queue_module
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -178,29 +188,29 @@ def _peak_kib() -> int:
     return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
 
 
-def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark) -> tuple[list, dict]:
+def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark, period: dt.date = PERIOD) -> tuple[list, dict]:
     """The suites' answers for the period: GX on pandas batches, or the same checks as SQL."""
     from warehouse.db import read_sql
     from warehouse.validation.gate import load_batches, run_suites
     from warehouse.validation.suites import FORMS, runtime_parameters
 
     if path == "gx":
-        batches = load_batches(con, PERIOD)
+        batches = load_batches(con, period)
         mark("pull batches into pandas")
-        results = run_suites(batches, suites, config, PERIOD, dt.date.today(), run_id)
+        results = run_suites(batches, suites, config, period, dt.date.today(), run_id)
         mark("GX suites")
         return results, {name: len(batch) for name, batch in batches.items()}
     results, elements = [], {}
     params = runtime_parameters(config, dt.date.today())
     for name, form in FORMS.items():
-        con.execute(f"create or replace temp table _bench_batch as {read_sql(form.batch_sql)}", {"period": PERIOD})
-        results += sql_suite(con, suites[name], form.unit_id, params, PERIOD)
+        con.execute(f"create or replace temp table _bench_batch as {read_sql(form.batch_sql)}", {"period": period})
+        results += sql_suite(con, suites[name], form.unit_id, params, period)
         elements[name] = results[-1].element_count
     mark("suites as SQL predicates")
     return results, elements
 
 
-def run_path(path: str, db: str, pages_dir: str, queue) -> None:
+def run_path(path: str, db: str, pages_dir: str, queue, period: dt.date = PERIOD) -> None:
     """Child: the gate on a fresh copy of the warehouse, with GX (path "gx") or plain SQL ("sql")."""
     from warehouse.db import init_schema, session
     from warehouse.validation import checks, pages, store
@@ -222,13 +232,13 @@ def run_path(path: str, db: str, pages_dir: str, queue) -> None:
     suites = load_suites(config)
     with session(db) as con, memory_limit(con, MEMORY_LIMIT):
         init_schema(con)
-        run_id = store.start_run(con, PERIOD, config.version)
-        results, elements = suites_by_path(path, con, suites, config, run_id, mark)
-        checks.prepare(con, PERIOD, config)
-        results += checks.run_sql_checks(con, PERIOD, config, elements)
+        run_id = store.start_run(con, period, config.version)
+        results, elements = suites_by_path(path, con, suites, config, run_id, mark, period)
+        checks.prepare(con, period, config)
+        results += checks.run_sql_checks(con, period, config, elements)
         mark("SQL checks (cross-month, register, completeness)")
-        gate = GateResult(run_id=run_id, period=PERIOD, status="", results=results, rows_checked=sum(elements.values()))
-        record_run(con, gate, PERIOD)
+        gate = GateResult(run_id=run_id, period=period, status="", results=results, rows_checked=sum(elements.values()))
+        record_run(con, gate, period)
         mark("write results, failures, quarantine")
         page, _ = pages.write_pages(con, run_id, Path(pages_dir))
         assert page is not None, "the run's page was not written"
@@ -256,14 +266,97 @@ def in_child(target, *args) -> dict:
     return result
 
 
+# ---------------------------------------------------------------- end to end on a warehouse
+
+def sql_child(db: str, period: str, pages_dir: str) -> int:
+    """`--sql-child`: the plain-SQL path in this process (imports included in the parent's timing)."""
+    class Out:
+        def put(self, value):
+            print(json.dumps({k: v for k, v in value.items() if k != "counts"} | {"counts": value["counts"]}))
+    run_path("sql", db, pages_dir, Out(), dt.date.fromisoformat(period + "-01"))
+    return 0
+
+
+def timed_process(argv: list[str], env: dict) -> dict:
+    """Run argv to its end: wall seconds from start to exit, its peak RSS (wait4), exit code, output."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "peak_kib": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
+            "code": proc.returncode, "output": out}
+
+
+def end_to_end(warehouse: Path, period: str, repeat: int, tmp: Path) -> None:
+    """(a) `zonestat validate` and (b) the plain-SQL process, alternating, each on a fresh copy."""
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "OMP_NUM_THREADS": "1"}
+    cli = str(Path(sys.executable).with_name("zonestat"))
+    months = None
+    with duckdb_connect(warehouse) as con:
+        months = con.execute("select count(distinct period) from core.industrial_output").fetchone()[0]
+        rows = con.execute("select count(*) from core.industrial_output").fetchone()[0]
+    print(f"# zonestat validation benchmark, end to end  {dt.date.today()}  cores={os.cpu_count()}  "
+          f"load avg {os.getloadavg()[0]:.1f}")
+    print(f"warehouse {warehouse} ({warehouse.stat().st_size / 2**20:,.0f} MiB, {months} months, "
+          f"{rows:,} core.industrial_output rows); validating {period}")
+    runs: dict[str, list[dict]] = {"zonestat validate": [], "plain SQL": []}
+    for rep in range(repeat):
+        for name in runs:
+            home = tmp / f"home_{rep}_{len(runs[name])}_{name.split()[0]}"
+            home.mkdir()
+            db = home / "warehouse.duckdb"
+            shutil.copy(warehouse, db)
+            if name == "zonestat validate":
+                r = timed_process([cli, "validate", "--period", period], {**env, "ZONESTAT_HOME": str(home)})
+                ok = r["code"] in (0, 1)
+            else:
+                r = timed_process([sys.executable, __file__, "--sql-child", str(db), period, str(home / "pages")], env)
+                ok = r["code"] == 0
+            if not ok:
+                raise RuntimeError(f"{name} exited {r['code']}:\n{r['output'][-3000:]}")
+            runs[name].append(r)
+            shutil.rmtree(home)
+            print(f"run {rep + 1} {name:>17}: {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s CPU, "
+                  f"peak RSS {r['peak_kib'] / 1024:,.0f} MiB (exit {r['code']})", flush=True)
+    gx, sql = (statistics.median(r["wall"] for r in runs[n]) for n in runs)
+    peak = max(r["peak_kib"] for r in runs["zonestat validate"]) / 1024
+    print(f"\n{'measure (median of ' + str(repeat) + ')':<46}{'value':>12}  target")
+    print(f"{'zonestat validate, process start to exit':<46}{gx:>10.2f} s")
+    print(f"{'same checks as plain DuckDB SQL, the same':<46}{sql:>10.2f} s")
+    print(f"{'ratio':<46}{gx / sql:>10.2f} x  <= 3x  {'met' if gx <= 3 * sql else 'MISSED'}")
+    print(f"{'zonestat validate peak RSS (max of runs)':<46}{peak:>8,.0f} MiB  < 2 GiB  {'met' if peak < 2048 else 'MISSED'}")
+    print(f"{'plain SQL peak RSS (max of runs)':<46}{max(r['peak_kib'] for r in runs['plain SQL']) / 1024:>8,.0f} MiB")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+def duckdb_connect(path: Path):
+    import duckdb
+    return duckdb.connect(str(path), read_only=True)
+
+
 # ---------------------------------------------------------------- report
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="filing rows in the validated month")
     parser.add_argument("--repeat", type=int, default=3, help="measured repetitions of each path (default 3)")
+    parser.add_argument("--warehouse", type=Path, help="end to end on this warehouse file (copied for each run)")
+    parser.add_argument("--period", help="the month --warehouse validates, e.g. 2025-04")
+    parser.add_argument("--sql-child", nargs=3, metavar=("DB", "PERIOD", "PAGES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sql_child:
+        return sql_child(*args.sql_child)
     tmp = Path(tempfile.mkdtemp(prefix="zonestat-bench-validate-"))
+    if args.warehouse:
+        if not args.period:
+            parser.error("--warehouse needs --period")
+        try:
+            end_to_end(args.warehouse.resolve(), args.period, args.repeat, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     try:
         source = tmp / "source.duckdb"
         t0 = time.perf_counter()

@@ -118,6 +118,21 @@ def test_validate_quarantines_lists_followups_and_releases_after_a_resubmission(
     assert query(zone, "select count(*) from core.industrial_output where period = '2024-06-01'") == [(4,)]
 
 
+def test_validation_rebuilds_core_only_where_the_held_rows_changed(zone):
+    """The gate's own rebuild covers the fact tables whose held rows it changed, and a run that
+    holds and releases nothing rebuilds nothing (core stays as it is, no build is recorded)."""
+    builds = "select count(*) from meta.builds"
+    before = query(zone, builds)[0][0]
+    assert invoke("validate", "--period", "2024-06").exit_code == 1
+    kinds = query(zone, "select kind, periods from meta.builds order by built_at")[before:]
+    assert len(kinds) == 1 and kinds[0][0] == "incremental" and kinds[0][1] == 1   # B204-1 only
+    core = query(zone, "select * from core.industrial_output order by all")
+    again = invoke("validate", "--period", "2024-06")
+    assert again.exit_code == 1, again.output            # the same defects: the same verdict
+    assert query(zone, builds)[0][0] == before + 1        # and no second rebuild
+    assert query(zone, "select * from core.industrial_output order by all") == core
+
+
 @pytest.mark.parametrize("period, message", [("2024-13", "is not a month like 2024-06"),
                                              ("2099-01", "is in the future"), ("June", "is not a month"),
                                              ("2024-01", "January is exempt")])

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from expectations import CONFIG_FILE, SUITE_DIR
-from warehouse.build import FACTS
+from warehouse.build import FORM_OF
 from warehouse.publication import republish
 from warehouse.refresh import refresh
 from warehouse.db import init_schema, read_sql, session
@@ -147,9 +147,10 @@ def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | Non
         run_id = store.start_run(con, period, config.version)
         page = pages.page_path(pages_dir, period, run_id) if pages_dir else None
         try:
+            con.execute(f"create or replace temp table {_HELD_BEFORE} as {_HELD}")
             gate = _judge(con, run_id, period, today, config, suites, duckdb_memory, page)
             if rebuild:
-                _rebuild(con, run_id, period)
+                _rebuild(con, run_id, _held_changes(con))
         finally:
             written = pages.write_pages(con, run_id, pages_dir)
         gate.page, gate.index = written
@@ -170,11 +171,29 @@ def _judge(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date, today: 
     return gate
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int, period: dt.date) -> None:
-    """Core without the quarantined rows (the period's, from it onwards: the only rows a gate run
-    holds or releases); a failure here leaves the results recorded, core as before."""
+# the rows held out of core now (core's fact models anti-join exactly these)
+_HELD = "select form, load_id, source_row, period from audit.quarantine where released_at is null"
+_HELD_BEFORE = "_held_before_gate"
+
+
+def _held_changes(con: duckdb.DuckDBPyConnection) -> dict[str, list[dt.date]]:
+    """Fact table -> periods whose held rows this run changed (rows newly held or released):
+    the only periods of core the run can have changed. Empty: core stays as it is."""
+    rows = con.execute(f"select form, list(distinct period) from (({_HELD} except select * from {_HELD_BEFORE}) "
+                       f"union all (select * from {_HELD_BEFORE} except {_HELD})) group by form").fetchall()
+    con.execute(f"drop table if exists {_HELD_BEFORE}")
+    table_of = {form: name for name, form in FORM_OF.items()}
+    return {table_of[form]: sorted(periods) for form, periods in rows if form in table_of}
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int, touched: dict[str, list[dt.date]]) -> None:
+    """Core without the quarantined rows: only the fact tables and periods whose held rows this run
+    changed (and the months after them that derive from them), nothing when it changed none; a
+    failure here leaves the results recorded, core as before."""
+    if not touched:
+        return
     try:
-        changed = refresh(con, touched={name: [period] for name in FACTS}).changed
+        changed = refresh(con, touched=touched).changed
         # published figures resting on rows this run held or released: a new vintage, now
         republish(con, changed, f"validation run {run_id}")
     except Exception as err:
