@@ -6,15 +6,19 @@ reporting months from 2023-02 (January is never filed: February carries Jan-Feb)
 (GB18030 CSV), E204-1 (UTF-8 CSV) and 206-1 (XLSX), with the register of every year involved. The
 same units file every month, and their year-to-date figures grow month by month within a year.
 
-The registers load first (timed on their own: a register load builds core in full), then the months
-one at a time onto the SAME warehouse file, each in a fresh child process:
+Each year's register loads before that year's first month, as a zone receives it (timed on its
+own line, not part of the monthly figures; `--registers first` loads them all before month 1), and
+the months load one at a time onto the SAME warehouse file, each in a fresh child process, with
+"today" pinned to the month after the last one (so that every month generated has ended):
   (a) warehouse.batch.ingest_paths of that month's folder: wall and CPU seconds, when the loads were
       done, the refresh (its build, its other steps), the build kind, peak RSS, file size after;
   (b) right after it, in its own child: DuckDB read_csv of that month's files into a fresh file
       (GB18030 from UTF-8 copies, XLSX from a CSV copy, both made untimed), for the ratio.
-Prints one line per month and a summary against the targets of issue #15.
+Prints one line per month and a summary against the targets of issue #15; `--indicators` then
+evaluates the whole indicator catalog for the last month on the result (fresh child: seconds, peak).
 
     .venv/bin/python benchmarks/months.py [--enterprises 200000] [--months 25] [--keep]
+    .venv/bin/python benchmarks/months.py --enterprises 500000 --months 60 --indicators   # a province
 """
 from __future__ import annotations
 
@@ -159,7 +163,7 @@ def _timed(module, name: str, spent: dict[str, float]) -> None:
     setattr(module, name, wrapper)
 
 
-def run_month(db: str, folder: str, queue) -> None:
+def run_month(db: str, folder: str, today: str, queue) -> None:
     """Child: ingest_paths of one folder into the (growing) warehouse, with where its time went."""
     import warehouse.batch
     import warehouse.refresh
@@ -170,7 +174,7 @@ def run_month(db: str, folder: str, queue) -> None:
         _timed(module, name, spent)
     done: list[float] = []
     cpu, started = _cpu(), time.perf_counter()
-    batch = warehouse.batch.ingest_paths(Path(db), [Path(folder)],
+    batch = warehouse.batch.ingest_paths(Path(db), [Path(folder)], today=dt.date.fromisoformat(today),
                                          on_file=lambda _: done.append(time.perf_counter() - started))
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
     wal = Path(db + ".wal")
@@ -184,15 +188,29 @@ def run_month(db: str, folder: str, queue) -> None:
 
 # ---------------------------------------------------------------- the run
 
-def load_registers(zone: Zone, years: list[int], tmp: Path, db: Path) -> dict:
-    folder = tmp / "inbox" / "registers"
+def load_register(zone: Zone, years: list[int], tmp: Path, db: Path, today: dt.date) -> dict:
+    """The registers of `years` in one batch (fresh child), on a line of their own."""
+    folder = tmp / "inbox" / f"registers_{years[0]}"
     for year in years:
         write_register(zone, year, folder)
-    result = in_child(run_month, str(db), str(folder))
-    print(f"registers {years[0]}-{years[-1]}: {result['rows']:,} rows in {result['wall']:.2f} s wall "
-          f"({result['kind']} build {result['build']:.2f} s), peak RSS {mib(result['peak_kib'])}, "
-          f"file {result['size'] / 2**20:,.0f} MiB  (not part of the monthly figures)")
+    result = in_child(run_month, str(db), str(folder), today.isoformat())
+    print(f"    register {'-'.join(str(y) for y in sorted({years[0], years[-1]}))}: {result['rows']:,} rows in "
+          f"{result['wall']:.2f} s wall ({result['kind']} build {result['build']:.2f} s), peak RSS "
+          f"{mib(result['peak_kib'])}, file {result['size'] / 2**20:,.0f} MiB  (not part of the monthly figures)",
+          flush=True)
+    shutil.rmtree(folder)
     return result
+
+
+def run_indicators(db: str, period: str, queue) -> None:
+    """Child: the whole indicator catalog for one period (warehouse.indicators.evaluate)."""
+    from warehouse.db import session
+    from warehouse.indicators import evaluate
+
+    cpu, started = _cpu(), time.perf_counter()
+    with session(db) as con:
+        rows = evaluate(con, dt.date.fromisoformat(period))
+    queue.put({"wall": time.perf_counter() - started, "cpu": _cpu() - cpu, "rows": rows, "peak_kib": _rss_kib()[1]})
 
 
 HEADER = (f"{'#':>3} {'period':<8}{'ingest':>8}{'CPU':>7}{'loads':>7}{'build':>7}  {'kind':<16}"
@@ -210,15 +228,19 @@ def month_line(i: int, year: int, month: int, r: dict, b: dict) -> str:
             f"{b['wall']:>9.2f}{r['wall'] / b['wall']:>7.2f}{mib(r['peak_kib']):>10}{r['size'] / 2**20:>6,.0f} MiB")
 
 
-def run_months(zone: Zone, months: list[tuple[int, int]], tmp: Path, db: Path, keep: bool) -> list[dict]:
-    """Each month: write its files, ingest them (child), read_csv them (child); one line each."""
+def run_months(zone: Zone, months: list[tuple[int, int]], tmp: Path, db: Path, keep: bool,
+               yearly_registers: bool, today: dt.date) -> tuple[list[dict], list[dict]]:
+    """Each month: write its files, ingest them (child), read_csv them (child); one line each.
+    With `yearly_registers`, a year's register loads before its first month (a line of its own)."""
     print("\n" + HEADER)
-    rows = []
+    rows, registers = [], []
     for i, (year, month) in enumerate(months, start=1):
+        if yearly_registers and (i == 1 or months[i - 2][0] != year):
+            registers.append(load_register(zone, [year], tmp, db, today))
         folder = tmp / "inbox" / f"{year}-{month:02d}"
         files = write_month(zone, year, month, folder)
         copies = baseline_copies(files, tmp / "copies")
-        r = in_child(run_month, str(db), str(folder))
+        r = in_child(run_month, str(db), str(folder), today.isoformat())
         b = in_child(run_baseline, str(tmp / "baseline.duckdb"), [str(p) for p in copies])
         (tmp / "baseline.duckdb").unlink()
         shutil.rmtree(tmp / "copies")
@@ -228,7 +250,7 @@ def run_months(zone: Zone, months: list[tuple[int, int]], tmp: Path, db: Path, k
             print(f"    not loaded: {r['failed']}; rows rejected {r['rejected']:,}")
         print(month_line(i, year, month, r, b), flush=True)
         rows.append({"period": f"{year}-{month:02d}", "ingest": r, "base": b, "ratio": r["wall"] / b["wall"]})
-    return rows
+    return rows, registers
 
 
 # ---------------------------------------------------------------- summary
@@ -300,6 +322,10 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=25, help="reporting months from 2023-02 (default 25)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--seed", type=int, default=20230228)
+    parser.add_argument("--registers", choices=["yearly", "first"], default="yearly",
+                        help="each year's register before its first month (default), or all before month 1")
+    parser.add_argument("--indicators", action="store_true",
+                        help="then evaluate the indicator catalog for the last month (seconds, peak RSS)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="zonestat-bench-months-"))
@@ -314,9 +340,26 @@ def main() -> int:
         print(f"{args.enterprises:,} enterprises, {len(zone.trades):,} trade units, {zone.n_projects:,} projects; "
               f"{len(months)} months {months[0][0]}-{months[0][1]:02d}..{months[-1][0]}-{months[-1][1]:02d}")
         db = tmp / "warehouse.duckdb"
-        load_registers(zone, sorted({y for y, _ in months}), tmp, db)
-        rows = run_months(zone, months, tmp, db, args.keep)
+        last = dt.date(*months[-1], 1)
+        today = (last + dt.timedelta(days=40)).replace(day=3)      # the last month has ended
+        total = time.perf_counter()
+        if args.registers == "first":
+            load_register(zone, sorted({y for y, _ in months}), tmp, db, today)
+        rows, registers = run_months(zone, months, tmp, db, args.keep, args.registers == "yearly", today)
+        total = time.perf_counter() - total
         summary(rows)
+        months_wall = sum(r["ingest"]["wall"] for r in rows)
+        reg_walls = [r["wall"] for r in registers]
+        peak = max([r["ingest"]["peak_kib"] for r in rows] + [r["peak_kib"] for r in registers])
+        print(f"\nloading everything: {(months_wall + sum(reg_walls)) / 60:.1f} min of ingest "
+              f"({months_wall / 60:.1f} min for the months, {sum(reg_walls):.0f} s for {len(reg_walls)} register "
+              f"load(s): {', '.join(f'{w:.1f} s' for w in reg_walls)}); {total / 60:.1f} min with generating "
+              f"the files and the read_csv baselines; peak RSS of any load {mib(peak)}; "
+              f"file {rows[-1]['ingest']['size'] / 2**30:.2f} GiB")
+        if args.indicators:
+            ind = in_child(run_indicators, str(db), last.isoformat())
+            print(f"indicator catalog for {last:%Y-%m} ({ind['rows']:,} rows): {ind['wall']:.2f} s wall, "
+                  f"{ind['cpu']:.2f} s CPU, peak RSS {mib(ind['peak_kib'])}")
         print(f"\nload average at the end {os.getloadavg()[0]:.1f} (2 cores: above 2 means other work shared the "
               "machine; compare CPU seconds then)")
         if args.keep:

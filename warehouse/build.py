@@ -159,20 +159,35 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, worker
     return seconds
 
 
-def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date, dt.date]]) -> float:
+def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date, dt.date]],
+                register_years: list[int] | None = None) -> float:
     """Recompute the given periods of the fact tables (name -> (first, last) month) from staging,
-    in one transaction; the rest of core stays as it is. Returns the seconds it took."""
+    in one transaction; the rest of core stays as it is. With `register_years` (years a register
+    load brought), core.register_year is rebuilt too (written beside the live one first, swapped in
+    the same transaction) and the fact periods of those years and the next (whose scope and entry
+    into scope they decide) are queued for re-publication. Returns the seconds it took."""
     started = time.perf_counter()
+    if register_years:
+        _write_next(con, "core.register_year")
     con.execute("begin transaction")
     try:
+        if register_years:
+            con.execute("drop table if exists core.register_year")
+            con.execute(f"alter table core.register_year{NEXT} rename to register_year")
         for name, (lo, hi) in ranges.items():
             _prior(con, name, lo)
             con.execute(f"delete from {name} where period between ? and ?", [lo, hi])
             con.execute(f"insert into {name} by name {read_sql(name.replace('.', '/') + '.sql')}",
                         {"lo": lo, "hi": hi})
-        seconds = _record(con, started, "incremental", len(ranges))
-        _queue(con, [(f"select distinct period from {n} where period between ? and ?", [lo, hi])
-                     for n, (lo, hi) in ranges.items()])
+        seconds = _record(con, started, "incremental", len(ranges) + bool(register_years))
+        selects = [(f"select distinct period from {n} where period between ? and ?", [lo, hi])
+                   for n, (lo, hi) in ranges.items()]
+        if register_years:
+            years = sorted({y for year in register_years for y in (year, year + 1)})
+            selects += [(f"select distinct period from {n} where list_contains(?, year(period))", [years])
+                        for n in FACTS]
+        if selects:
+            _queue(con, selects)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

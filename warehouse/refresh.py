@@ -5,9 +5,12 @@ in month one) and the refresh of published periods (a late filing or a correctio
 was published). `refresh` finds the loads core has not seen yet (load id above the last build's),
 the periods their rows fall in per form, and rebuilds:
 
-- in full when the register changed (it decides every unit's scope), when core's SQL changed
-  since the last build (a new zonestat version), or when there is no core yet;
+- in full when core's SQL changed since the last build (a new zonestat version), or when there is
+  no core yet;
 - else, per fact table, from the first touched month to the last month filed (build.build_range).
+  A register load rebuilds core.register_year (it decides every unit's scope by year) and counts
+  as touching the periods filed by the units it names for the first time (their filings were
+  held out of core until then); the published periods of its years and the next are refreshed.
 
 It returns the core periods it changed, from which the published marts to refresh follow
 (warehouse/publication.py), and it records the rows that arrived superseded (an older version
@@ -65,6 +68,31 @@ def _touched(con: duckdb.DuckDBPyConnection, contract: Contract, loads: list[int
     return out
 
 
+def _register_years(con: duckdb.DuckDBPyConnection, loads: list[int]) -> list[int]:
+    return [r[0] for r in con.execute("select distinct year from staging.register_typed "
+                                      "where list_contains(?, _load_id) order by year", [loads]).fetchall()]
+
+
+def _newcomers(con: duckdb.DuckDBPyConnection, contract: Contract, loads: list[int]) -> dict[str, list[dt.date]]:
+    """Fact table -> the periods filed by units the given register loads name for the first time:
+    a filer outside every register is held out of core, so its filings enter core now. (A unit
+    never leaves: every revision of the register stays in staging.)"""
+    con.execute("create or replace temp table _newcomers as "
+                "select distinct enterprise_id from staging.register_typed where list_contains($loads, _load_id) "
+                "except select enterprise_id from staging.register_typed where not list_contains($loads, _load_id)",
+                {"loads": loads})
+    out: dict[str, list[dt.date]] = {}
+    for name, form in FORM_OF.items():
+        if FACTS[name][0] != "enterprise_id":
+            continue
+        rows = con.execute(f"select distinct period from staging.{contract.forms[form].table}_typed "
+                           "semi join _newcomers using (enterprise_id) where month(period) <> 1 order by period").fetchall()
+        if rows:
+            out[name] = [r[0] for r in rows]
+    con.execute("drop table _newcomers")
+    return out
+
+
 def _range(con: duckdb.DuckDBPyConnection, name: str, periods: list[dt.date]) -> tuple[dt.date, dt.date]:
     """From the first touched month to the last month filed: later months of that year derive
     their 本月 from it, and the next year's months their bases."""
@@ -96,16 +124,26 @@ def refresh(con: duckdb.DuckDBPyConnection, contract: Contract | None = None,
     for name, extra in (touched or {}).items():
         periods[name] = sorted(set(periods.get(name, [])) | set(extra))
     result = Refresh()
-    register_changed = any(form == contract.forms["register"].code for _, form in loads)
-    if full or register_changed or built_with != fingerprint() or not _core_exists(con):
+    registers = [lid for lid, form in loads if form == contract.forms["register"].code]
+    if full or built_with != fingerprint() or not _core_exists(con):
         result.kind, result.seconds = "full", build(con)
         result.periods = _all_periods(con)
-    elif periods:
+        periods = {}
+    years = _register_years(con, registers) if registers else []
+    if registers:
+        for name, extra in _newcomers(con, contract, registers).items():
+            periods[name] = sorted(set(periods.get(name, [])) | set(extra))
+    if result.kind == "none" and (periods or years):
         ranges = {name: _range(con, name, p) for name, p in periods.items()}
-        result.kind, result.seconds = "incremental", build_range(con, ranges)
+        result.kind, result.seconds = "incremental", build_range(con, ranges, years)
         result.periods = {name: [r[0] for r in con.execute(
             f"select distinct period from {name} where period between ? and ? order by period", list(span)).fetchall()]
             for name, span in ranges.items()}
+        if years:     # scope and entry into scope of those years and the next: their published figures
+            scope = sorted({y for year in years for y in (year, year + 1)})
+            for name in FACTS:
+                result.periods[name] = sorted(set(result.periods.get(name, [])) | {r[0] for r in con.execute(
+                    f"select distinct period from {name} where list_contains(?, year(period))", [scope]).fetchall()})
     if loads:
         result.superseded, result.conflicts = record_supersession(con, contract, [lid for lid, _ in loads])
     return result

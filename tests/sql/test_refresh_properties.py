@@ -142,3 +142,31 @@ def test_an_older_version_arriving_later_is_kept_in_raw_warned_and_changes_nothi
     assert kept == 1
     assert warned == [("revision", f"superseded: an older version than the one already loaded (load "
                        f"{warned[0][1].split('load ')[1].split(',')[0]}, {correction.name}); kept in raw, not used")]
+
+
+def test_a_register_load_is_incremental_and_admits_the_units_it_names_first(tmp_path):
+    """E3 files from April 2024 but is only in the 2024 register: loaded after its filings, that
+    register rebuilds core.register_year, brings E3's months into core without a full build, and
+    refreshes the published periods of 2024 (scope) and no others."""
+    files = zone_files(tmp_path / "files")
+    register_2024 = next(f for f in files if f.name == "名录库_2024.csv")
+    db = tmp_path / "w.duckdb"
+    ingest_paths(db, [f for f in files if f != register_2024])
+    with session(db) as con:
+        assert con.execute("select count(*) from core.industrial_output where enterprise_id = ?", [E3]).fetchone()[0] == 0
+        publish_period(con, dt.date(2023, 6, 1))
+        publish_period(con, dt.date(2024, 6, 1))
+    batch = ingest_paths(db, [register_2024])
+    assert batch.refreshed.kind == "incremental"
+    assert sorted({p.year for p in batch.refreshed.changed}) == [2024]
+    assert [(p.period, p.new) for p in batch.republished] == [(dt.date(2024, 6, 1), True)]
+    with session(db) as con:
+        months = [r[0].month for r in con.execute("select period from core.industrial_output where enterprise_id = ? "
+                                                  "order by period", [E3]).fetchall()]
+        assert months == [4, 5, 6]
+        assert con.execute("select count(distinct year) from core.register_year").fetchone()[0] == 2
+        assert not publish_period(con, dt.date(2024, 6, 1)).new, "the 2024 publication was not refreshed"
+    incremental = snapshot(db)
+    with session(db) as con:
+        build(con)
+    assert snapshot(db) == incremental
