@@ -149,3 +149,40 @@ def test_dask_fan_out_equals_threads(zone, monkeypatch):
         # the same figures: about 1 run in 5 a fit in a Dask worker process converges differently in
         # the 8th significant digit (seen: 8e-8 relative on an industry's growth); threads alone agree to 1e-12
         assert dask[key][2:-1] == pytest.approx(row[2:-1], rel=1e-6), key
+
+
+def enterprise_forecasts(home, measure: str = "gross_output_value"):
+    import pyarrow.parquet as pq
+
+    path = home / "exports" / "forecasts" / "enterprises" / f"forecast_enterprises_{measure}_2024-06.parquet"
+    return pq.read_table(path).sort_by([("series_id", "ascending"), ("period", "ascending")])
+
+
+@pytest.mark.slow
+def test_enterprise_level_forecasts_one_series_per_enterprise_on_threads_and_on_dask(zone, monkeypatch):
+    """Every enterprise in scope gets its own H2 forecast (one export for the planners), from the
+    chunks fanned out on the task runner; a local Dask cluster gives the same forecasts as threads,
+    and each worker reports what it spent."""
+    from flows.enterprise_forecast import enterprise_forecast_with_runner
+    from warehouse.forecasts import enterprise_series
+    from warehouse.db import session
+
+    with session(zone / "warehouse.duckdb", read_only=True) as con:
+        series = enterprise_series(con, AS_OF, "gross_output_value")
+        assert enterprise_series(con, AS_OF, "gross_output_value", limit=2)["series_id"].to_pylist()[0] == "U1"
+    assert sorted(set(series["series_id"].to_pylist())) == sorted(UNITS)
+    # five years back from 2024-06, Jan-Feb keyed on February: 2019-06..12, 11 a year 2020-2023, 2024-02..06
+    assert series.num_rows == 4 * (7 + 4 * 11 + 5)
+    threads = enterprise_forecast_with_runner("2024-06", chunk=3)
+    assert (threads["series"], threads["forecast"], threads["unusable"], threads["chunks"]) == (4, 4, 0, 2)
+    by_thread = enterprise_forecasts(zone)
+    assert sorted(set(by_thread["series_id"].to_pylist())) == sorted(UNITS)
+    assert {p.month for p in by_thread["period"].to_pylist()} == set(range(7, 13))
+    monkeypatch.setenv("ZONESTAT_TASK_RUNNER", "dask")
+    monkeypatch.setenv("ZONESTAT_WORKERS", "2")
+    dask = enterprise_forecast_with_runner("2024-06", chunk=2)
+    assert dask["forecast"] == 4 and sum(w["series"] for w in dask["workers"].values()) == 4
+    assert all(w["peak_rss_kib"] > 0 for w in dask["workers"].values())
+    by_dask = enterprise_forecasts(zone)
+    assert by_dask["series_id"].to_pylist() == by_thread["series_id"].to_pylist()
+    assert by_dask["mean"].to_pylist() == pytest.approx(by_thread["mean"].to_pylist(), rel=1e-6)

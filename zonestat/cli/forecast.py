@@ -96,3 +96,39 @@ def forecast_check(as_of: str = typer.Option(..., "--as-of", help="The as-of mon
     print_table(rows, {"label_zh": "指标 Indicator", "months": "月数 months", "mape_pct": "MAPE %",
                        "in_80_pct": "覆盖 in 80%", "in_95_pct": "覆盖 in 95%", "error_pct": "余月合计误差 error %"},
                 title=f"{as_of} 预测与实际 Forecast vs actual (zone)")
+
+
+def forecast_enterprises(as_of: str = typer.Option(..., "--as-of", help="Last month with data, e.g. 2024-06."),
+                         measure: str = typer.Option("gross_output_value", "--measure",
+                                                     help="Measure to forecast per enterprise (meta.indicators.measure)."),
+                         limit: int = typer.Option(0, "--limit", min=0, help="Only the first N enterprises by id (0: all)."),
+                         chunk: int = typer.Option(250, "--chunk", min=1, help="Series per task."),
+                         json_out: bool = typer.Option(False, "--json")) -> None:
+    """企业预测: one H2 forecast per enterprise for a measure, fanned out on the task runner (Dask for a province)."""
+    from warehouse.indicators import PeriodError, parse_period
+    from zonestat.cli.run import prefect_env
+
+    try:
+        period = parse_period(as_of)
+    except PeriodError as err:
+        raise fail(str(err), EXIT_USAGE) from err
+    if period.month == 12:
+        raise fail("--as-of 12 leaves no month to forecast; the year is complete", EXIT_USAGE)
+    require_db(settings())
+    prefect_env()
+    from flows.enterprise_forecast import enterprise_forecast_with_runner
+
+    try:
+        result = enterprise_forecast_with_runner(as_of, measure, limit, chunk)
+    except ValueError as err:
+        raise fail(str(err), EXIT_USAGE) from err
+    if json_out:
+        print(to_json(result))
+    else:
+        console.print(f"企业预测 enterprise forecasts {measure} as of {as_of}: {result['forecast']:,} of "
+                      f"{result['series']:,} enterprises forecast, {result['unusable']:,} unusable (too short or "
+                      f"gapped), {result['chunks']} chunks in {result['seconds']:.1f} s")
+        if result["export"]:
+            console.print(f"Parquet: {result['export']}")
+    if not result["forecast"]:
+        raise typer.Exit(1)
