@@ -125,3 +125,26 @@ def test_run_sql_checks_gives_one_result_per_form_and_check(warehouse):
         "ytd_not_below_previous_month", "month_equals_ytd_difference", "yoy_change_within_band", "no_unit_slip",
         "enterprise_in_register", "filed_for_period", "coverage_at_least_threshold"}
     assert all(r.success for r in results if r.suite != "b204_1")
+
+
+def test_unit_slip_flags_levels_about_a_factor_off_within_its_own_tolerance():
+    """'About' a factor means within config.yaml's unit_slip.tolerance (2.0) of it: a month at 700x
+    the usual level is a slip (元 for 千元, a little over), 3x is not (a real jump); the median of
+    the last 12 months is the usual level, computed by sorting so it fits the gate's memory."""
+    import duckdb
+
+    config = load_config()
+    check = next(c for c in config.sql_checks if c.check == "no_unit_slip")
+    con = duckdb.connect()
+    con.execute("create temp table _zs_measures (form varchar, load_id bigint, source_row integer, unit_id varchar, "
+                "period date, field varchar, ytd double)")
+    rows = []
+    for unit, june_level in (("slip", 700.0), ("jump", 3.0), ("even", 1.0)):
+        for k in range(12):      # 2023-06..2024-05: a level of 1 a month, one outlier that a median ignores
+            month = dt.date(2023 + (5 + k) // 12, (5 + k) % 12 + 1, 1)
+            level = 50.0 if k == 3 else 1.0
+            rows.append(("b204_1", 1, k, unit, month, "gross_output_value", level * month.month))
+        rows.append(("b204_1", 2, 1, unit, JUNE, "gross_output_value", june_level * 6))
+    con.executemany("insert into _zs_measures values (?, ?, ?, ?, ?, ?, ?)", rows)
+    flagged = checks.run_sql(con, "checks/unit_slip.sql", checks.parameters(check, JUNE, config)).fetchall()
+    assert [(r[3], r[6], r[7]) for r in flagged] == [("slip", 4200.0, 6.0)]

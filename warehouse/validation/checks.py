@@ -54,6 +54,7 @@ def parameters(check: SqlCheck, period: dt.date, config: ValidationConfig) -> di
     return {"period": period, "tolerance": float(t["ytd_tolerance"]),
             "abs_tolerance": float(t["month_delta_tolerance"]["absolute"]),
             "rel_tolerance": float(t["month_delta_tolerance"]["relative"]),
+            "slip_tolerance": float(slip["tolerance"]),
             "band": float(t["yoy_band"]), "min_base": float(t["yoy_min_base"]), "fields": list(fields),
             "factors": [float(f) for f in slip["factors"]], "min_history": int(slip["min_history"]),
             "since_history": months_before(period, int(slip["history_months"])),
