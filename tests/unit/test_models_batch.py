@@ -69,3 +69,16 @@ def test_chunks_keep_whole_series_and_concat():
 def test_missing_column_is_a_clear_error():
     with pytest.raises(ValueError, match="lacks column"):
         forecast_batch(pd.DataFrame({"series_id": ["A"], "value": [1.0]}), FAST)
+
+
+def test_same_forecasts_with_one_or_two_worker_processes():
+    """Each series is forecast on its own: the result does not depend on the number of workers."""
+    from models.parallel import forecast_parallel
+
+    data = pa.Table.from_pandas(pd.concat([frame(f"S{i}", months=48, seed=i) for i in range(4)]),
+                                preserve_index=False)
+    cfg = ForecastConfig()
+    one = forecast_parallel(data, cfg, jobs=1)
+    two = forecast_parallel(data, cfg, jobs=2, chunk_size=1)
+    assert one.forecasts.equals(two.forecasts)
+    assert one.choices.to_pylist() == two.choices.to_pylist()
