@@ -32,12 +32,23 @@ from models.metrics import covered, seasonal_scale, smape  # noqa: E402
 from models.parallel import forecast_parallel  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
-VARIANTS = {
+FOUR = ("ets_AAdA", "sarima", "theta", "stl_ets")
+VARIANTS = {  # the default and the alternatives measured for docs/forecasting.md (--methods)
     "zonestat": ForecastConfig(),
-    "snaive": ForecastConfig(candidates=("snaive",), n_folds=0, max_combine=1),
-    "ets_default": ForecastConfig(candidates=("ets_default",), n_folds=0, max_combine=1),
+    "zonestat no backtest": ForecastConfig(n_folds=0),
+    "select (before #16)": ForecastConfig(method="select"),
+    "mean of 3 (no STL)": ForecastConfig(members=FOUR[:3], combiner="mean"),
+    "mean of 4": ForecastConfig(members=FOUR, combiner="mean"),
+    "weighted 4": ForecastConfig(members=FOUR, combiner="weighted"),
+    "weighted 3": ForecastConfig(members=FOUR[:3], combiner="weighted"),
+    "median 4, ETS by AICc": ForecastConfig(members=("ets_auto",) + FOUR[1:], combiner="median"),
+    "median 4, 3 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=3),
+    "median 4, 4 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=4),
+    "median 4, uncalibrated": ForecastConfig(members=FOUR, combiner="median", calibrate=False),
+    "snaive": ForecastConfig(method="select", candidates=("snaive",), n_folds=0, max_combine=1),
+    "ets_default": ForecastConfig(method="select", candidates=("ets_default",), n_folds=0, max_combine=1),
 }
-METHODS = ("zonestat", "snaive")
+METHODS = ("zonestat", "zonestat no backtest", "select (before #16)", "snaive")
 
 
 def load(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -127,7 +138,7 @@ def yardstick(train: pd.DataFrame, test: pd.DataFrame, jobs: int, cache: Path | 
         import statsforecast
 
         digest = hashlib.sha1(pd.util.hash_pandas_object(train, index=False).to_numpy().tobytes()
-                              + statsforecast.__version__.encode()).hexdigest()[:16]
+                              + (statsforecast.__version__ + ys.VERSION).encode()).hexdigest()[:16]
         key = cache / f"yardstick-{digest}.pkl"
         if key.exists():
             return pickle.loads(key.read_bytes())

@@ -64,6 +64,6 @@ def festival_study(nbs: pd.DataFrame, jobs: int, years: int = 8) -> None:
         test = pd.concat([one[(one["period"] > o) & (one["period"] <= o + pd.DateOffset(months=3))]
                          .assign(series_id=f"S@{o:%Y-%m}") for o in origins])
         for name in ("stl_ets", "stl_ets_cny", "sarima", "sarima_cny"):
-            joined, _, _ = fa.run(train, test, ForecastConfig(candidates=(name,), n_folds=0, max_combine=1), jobs)
+            joined, _, _ = fa.run(train, test, ForecastConfig(method="select", candidates=(name,), n_folds=0, max_combine=1), jobs)
             jm = joined[joined["period"].dt.month <= 3]
             print(f"{label:<26}{name:<12}{fa.scores(joined, train)['MASE']:12.3f}{fa.scores(jm, train)['MASE']:10.3f}")

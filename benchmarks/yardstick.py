@@ -2,8 +2,8 @@
 
 A benchmark-only yardstick (`pip install -e '.[bench]'`); zonestat never imports statsforecast.
 Each series goes through zonestat's own preparation (Jan-Feb layout slots, gap filling, YTD as
-per-period flows, the same `max_years` of history), so both sides see the same numbers and the
-comparison is between models only. Forecasts come back in the input's terms like zonestat's:
+per-period flows), so both sides see the same numbers; statsforecast gets the whole history, as
+its users would run it (zonestat's own models use at most `max_years`). Forecasts come back in the input's terms like zonestat's:
 YTD series re-cumulated (bounds cumulated step by step, i.e. fully correlated errors), never-negative
 series clipped at zero.
 """
@@ -20,6 +20,7 @@ from models.janfeb import next_slots, to_ytd
 from models.prepare import SeriesError, prepare
 
 MODELS = ("AutoETS", "AutoARIMA", "AutoTheta")
+VERSION = "2"  # part of the cache key of benchmarks/forecast_accuracy.py: bump when this file changes results
 LEVELS = (80, 95)
 
 
@@ -43,8 +44,7 @@ def prepared_frames(train: pd.DataFrame, cfg: ForecastConfig) -> tuple[dict[int,
             prep = prepare(sid, g["period"], g["value"], kind=cfg.calendar)
         except SeriesError:
             continue
-        y = prep.y[-cfg.max_years * prep.m:] if cfg.max_years else prep.y
-        periods = prep.periods[-len(y):]
+        y, periods = prep.y, prep.periods
         future = next_slots(periods[-1], cfg.horizon, prep.layout)
         info[sid] = (prep, periods, future)
         by_m.setdefault(prep.m, []).append(pd.DataFrame({"unique_id": sid, "ds": np.arange(len(y)), "y": y}))

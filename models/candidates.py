@@ -9,7 +9,7 @@ import pandas as pd
 from models.arima import airline
 from models.baselines import drift, naive, seasonal_drift, seasonal_naive
 from models.calendar_cn import cny_regressors
-from models.ets import ETS, default_ets
+from models.ets import ETS, AutoETS, default_ets
 from models.janfeb import MERGED, Layout, next_slots
 from models.prepare import Prepared
 from models.select import Factory
@@ -21,8 +21,10 @@ from models.transform import LogModel
 DEFAULT_CANDIDATES: tuple[str, ...] = ("snaive", "naive", "theta", "stl_ets", "ets_ANA")
 ALL_CANDIDATES: tuple[str, ...] = DEFAULT_CANDIDATES + (
     "drift", "snaive_drift", "stl_arima", "ets_AAdA", "ets_MAdM", "ets_MNM", "ets_default",
-    "sarima", "sarima_cny", "stl_ets_cny")
+    "sarima", "sarima_cny", "stl_ets_cny", "ets_auto")
 FALLBACK: tuple[str, ...] = ("snaive", "naive")
+# The default method: one member from each family, their median (docs/forecasting.md, "Method").
+COMBINATION: tuple[str, ...] = ("ets_AAdA", "sarima", "theta", "stl_ets")
 POSITIVE_ONLY = {"ets_MAdM", "ets_MNM"}
 
 
@@ -57,7 +59,8 @@ def factories(prep: Prepared, h: int, names: Sequence[str] = DEFAULT_CANDIDATES)
         "ets_MAdM": lambda: ETS(m, "mul", "add", True, "mul", warm=warm.get("ets_MAdM")),
         "ets_MNM": lambda: ETS(m, "mul", None, False, "mul", warm=warm.get("ets_MNM")),
         "ets_default": lambda: default_ets(m),
-        "sarima": lambda: _logged(airline(m), positive),
+        "ets_auto": lambda: AutoETS(m, warm=warm.get("ets_auto")),
+        "sarima": lambda: _logged(airline(m, warm=warm.get("sarima")), positive),
     }
     exog = festival_regressor(prep.periods, prep.layout, h) if {"sarima_cny", "stl_ets_cny"} & set(names) else None
     makers["stl_ets_cny"] = lambda: _logged(STLModel(m, "ets", warm=warm.get("stl_ets_cny"), exog=exog,

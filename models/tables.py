@@ -72,7 +72,7 @@ def choice_row(sf: SeriesForecast) -> dict:
     sel, prep = sf.selection, sf.prepared
     return {"series_id": sf.series_id, "model": sf.model, "score_mase": sel.scores.get(sf.model),
             "calendar": prep.layout.kind, "cumulative": prep.layout.cumulative, "n_obs": len(prep.y),
-            "converged": sel.converged, "fallback_reason": sel.fallback,
+            "converged": sel.converged, "width_factor": sel.width_factor, "fallback_reason": sel.fallback,
             "failures": "; ".join(f"{k}: {v}" for k, v in sel.failures.items()) or None,
             "notes": "; ".join(sf.notes) or None}
 

@@ -11,7 +11,8 @@ from rich.markup import escape
 from zonestat.cli.common import EXIT_DATA, EXIT_USAGE, console, err_console, fail, print_table, settings
 
 CHOICE_COLUMNS = {"series_id": "序列 series", "model": "模型 model", "calendar": "日历 calendar",
-                  "n_obs": "期数 periods", "score_mase": "回测MASE backtest", "fallback_reason": "回退 fallback"}
+                  "n_obs": "期数 periods", "score_mase": "回测MASE backtest", "width_factor": "区间系数 interval factor",
+                  "fallback_reason": "回退 fallback"}
 
 
 def read_input(path: Path):
@@ -49,12 +50,13 @@ def check_input(table, name: str, calendar: str | None = None) -> list[tuple[str
 
 
 def make_config(horizon: int, models: str | None, calendar: str, festival: bool = False):
-    """The run's ForecastConfig; unknown model or calendar names are usage errors."""
+    """The run's ForecastConfig; unknown model or calendar names are usage errors. Without --models
+    the default combination; with it, the per-series choice among the models named."""
     from models.batch import ForecastConfig
-    from models.candidates import ALL_CANDIDATES, DEFAULT_CANDIDATES
+    from models.candidates import ALL_CANDIDATES, COMBINATION
     from models.janfeb import ABSENT, MERGED, MONTHLY
 
-    names = tuple(n.strip() for n in models.split(",") if n.strip()) if models else DEFAULT_CANDIDATES
+    names = tuple(n.strip() for n in models.split(",") if n.strip()) if models else COMBINATION
     if festival and "stl_ets_cny" not in names:
         names += ("stl_ets_cny",)
     unknown = sorted(set(names) - set(ALL_CANDIDATES))
@@ -62,7 +64,10 @@ def make_config(horizon: int, models: str | None, calendar: str, festival: bool 
         raise fail(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_CANDIDATES)}")
     if calendar not in ("auto", MONTHLY, MERGED, ABSENT):
         raise fail(f"--calendar must be auto, {MONTHLY}, {MERGED} or {ABSENT}")
-    return ForecastConfig(horizon=horizon, candidates=names, calendar=None if calendar == "auto" else calendar)
+    kind = None if calendar == "auto" else calendar
+    if models:
+        return ForecastConfig(horizon=horizon, method="select", candidates=names, calendar=kind)
+    return ForecastConfig(horizon=horizon, members=names, calendar=kind)
 
 
 def drop_series(table, bad: set[str]):
@@ -101,9 +106,11 @@ def forecast_file(
                                     help="并行进程 worker processes (default: ZONESTAT_WORKERS, else every core)."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="不可用序列不算错误: exit 0 when some series are left out "
                                                             "(they are listed either way)."),
-    models: str | None = typer.Option(None, "--models", help="候选模型 comma-separated candidates (default: automatic set)."),
+    models: str | None = typer.Option(None, "--models", help="候选模型 comma-separated candidates: choose per series by "
+                                                              "backtest (default: the combination of ETS, ARIMA, Theta)."),
     calendar: str = typer.Option("auto", "--calendar", help="一二月 Jan-Feb layout: auto, monthly, jan_feb_merged, jan_feb_absent."),
-    festival: bool = typer.Option(False, "--spring-festival", help="春节 also try STL+ETS with the Spring Festival regressors."),
+    festival: bool = typer.Option(False, "--spring-festival", help="春节 add STL+ETS with the Spring Festival regressors "
+                                                                    "(to the combination, or to --models)."),
     backtest_out: Path | None = typer.Option(None, "--backtest-out", help="回测误差 also write backtest errors here."),
     as_json: bool = typer.Option(False, "--json", help="Print the model choices as JSON."),
 ) -> None:
