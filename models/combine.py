@@ -104,16 +104,16 @@ def combine_and_forecast(y: np.ndarray, factories: Mapping[str, Factory], member
             weights = [1 / max(scores[n], 1e-9) for n in names]
         fold_fcs = [average([results[n][i] for n in names], how, weights) for i in range(len(folds))]
         scores[combo_name(names)] = score(y, folds, fold_fcs, lag)
-        factor, dof = width_factor(y, folds, fold_fcs) if calibrate else (None, None)
+        factor, dof = (width_factor(y, folds, fold_fcs) if calibrate else None) or (None, None)
         rows = backtest_rows(y, folds, {**{n: results[n] for n in names}, combo_name(names): fold_fcs})
-    factor = 1.0 if factor is None else factor
+    calibrated, factor = factor, 1.0 if factor is None else factor
     fc = widen(average([f for _, _, f in fitted], how, weights), factor, dof if student else None)
     paths = _paths([m for _, m, _ in fitted], [f for _, _, f in fitted], fc.mean, factor, h, n_paths,
                    seed, dof if student else None) if n_paths else None
     conv = [m.info.converged for _, m, _ in fitted if m.info.converged is not None]
     reason = None if len(names) == len(wanted) else f"left out of the combination: {', '.join(sorted(failures))}"
     return Selection(combo_name(names), names, fc, paths, scores, rows, failures, reason,
-                     all(conv) if conv else None, factor if folds and calibrate else None)
+                     all(conv) if conv else None, calibrated)
 
 
 def _fall_back(y, factories, h, levels, n_paths, seed, fallback, failures) -> Selection:

@@ -85,3 +85,9 @@ def test_fallback_when_no_member_is_left_and_error_when_nothing_works():
     assert sel.model == "snaive" and "no member" in sel.fallback and set(sel.failures) >= {"x", "y"}
     with pytest.raises(SelectionError, match="x refuses"):
         combine_and_forecast(Y, toys(x=(10.0, 1.0, True)), ("x",), FOLDS, h=6, fallback=("snaive",))
+
+
+def test_zero_width_backtest_leaves_intervals_uncalibrated():
+    flat = np.full(48, 10.0)
+    sel = combine_and_forecast(flat, toys(a=(10.0, 0.0), b=(10.0, 0.0)), ("a", "b"), FOLDS, h=6)
+    assert sel.width_factor is None and sel.model == "a+b"
