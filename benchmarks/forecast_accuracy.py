@@ -46,6 +46,7 @@ VARIANTS = {  # the default and the alternatives measured for docs/forecasting.m
     "median 4 4 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=4),
     "median 4 uncalibrated": ForecastConfig(members=FOUR, combiner="median", calibrate=False),
     "median 4 full history": ForecastConfig(members=FOUR, combiner="median", max_years=None),
+    "median 4 seasonal test": ForecastConfig(members=FOUR, combiner="median", seasonal_test=True),
     "median 4 15 years": ForecastConfig(members=FOUR, combiner="median", max_years=15),
     "snaive": ForecastConfig(method="select", candidates=("snaive",), n_folds=0, max_combine=1),
     "ets_default": ForecastConfig(method="select", candidates=("ets_default",), n_folds=0, max_combine=1),

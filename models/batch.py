@@ -30,6 +30,7 @@ class ForecastConfig:
     method: str = "combine"  # the members averaged; or "select": per series, the best candidate(s) by backtest
     members: tuple[str, ...] = COMBINATION
     calibrate: bool = True  # combine: interval width from the backtest errors
+    seasonal_test: bool = False  # combine: non-seasonal members for a series without seasonality
     combiner: str = "median"  # combine: "median", "mean" (equal weights), "weighted" (by backtest error)
     backtest: str = "holdout"  # or "june": fit through June, forecast July-December, every past year
     n_folds: int = 2  # holdout windows; combine also uses the last n_folds Junes of the June scheme
@@ -96,7 +97,7 @@ def forecast_series(series_id: str, periods, values, cfg: ForecastConfig = Forec
     n_paths = max(cfg.n_paths, CUMULATIVE_PATHS if prep.layout.cumulative else 0)
     combined = cfg.method == "combine"
     names = tuple(dict.fromkeys(cfg.members + FALLBACK)) if combined else cfg.candidates
-    facs = factories(prep, max(steps, 1), names)
+    facs = factories(prep, max(steps, 1), names, seasonal_test=combined and cfg.seasonal_test)
     folds = make_folds(prep, steps, cfg)
     try:
         if combined:

@@ -82,3 +82,15 @@ def test_same_forecasts_with_one_or_two_worker_processes():
     two = forecast_parallel(data, cfg, jobs=2, chunk_size=1)
     assert one.forecasts.equals(two.forecasts)
     assert one.choices.to_pylist() == two.choices.to_pylist()
+
+
+def test_seasonal_test_gives_non_seasonal_members_to_a_series_without_seasonality():
+    from models.candidates import factories
+    from models.prepare import prepare
+
+    rng = np.random.default_rng(5)
+    noise = prepare("N", pd.date_range("2015-01-01", periods=72, freq="MS"), 50 + rng.normal(0, 1, 72))
+    seasonal = prepare("S", frame("S", months=72)["period"], frame("S", months=72)["value"])
+    assert factories(noise, 6, ("ets_AAdA",), seasonal_test=True)["ets_AAdA"]().seasonal is None
+    assert factories(seasonal, 6, ("ets_AAdA",), seasonal_test=True)["ets_AAdA"]().seasonal == "add"
+    assert factories(noise, 6, ("ets_AAdA",))["ets_AAdA"]().seasonal == "add"  # off by default
