@@ -21,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -31,11 +32,26 @@ from models.metrics import covered, seasonal_scale, smape  # noqa: E402
 from models.parallel import forecast_parallel  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
-METHODS = {
-    "chosen": ForecastConfig(),
-    "snaive": ForecastConfig(candidates=("snaive",), n_folds=0, max_combine=1),
-    "ets_default": ForecastConfig(candidates=("ets_default",), n_folds=0, max_combine=1),
+FOUR = ("ets_AAdA", "sarima", "theta", "stl_ets")
+VARIANTS = {  # the default and the alternatives measured for docs/forecasting.md (--methods)
+    "zonestat": ForecastConfig(),
+    "zonestat no backtest": ForecastConfig(n_folds=0),
+    "select (before #16)": ForecastConfig(method="select"),
+    "mean of 3 (no STL)": ForecastConfig(members=FOUR[:3], combiner="mean"),
+    "mean of 4": ForecastConfig(members=FOUR, combiner="mean"),
+    "weighted 4": ForecastConfig(members=FOUR, combiner="weighted"),
+    "weighted 3": ForecastConfig(members=FOUR[:3], combiner="weighted"),
+    "median 4 ETS by AICc": ForecastConfig(members=("ets_auto",) + FOUR[1:], combiner="median"),
+    "median 4 3 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=3),
+    "median 4 4 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=4),
+    "median 4 uncalibrated": ForecastConfig(members=FOUR, combiner="median", calibrate=False),
+    "median 4 full history": ForecastConfig(members=FOUR, combiner="median", max_years=None),
+    "median 4 seasonal test": ForecastConfig(members=FOUR, combiner="median", seasonal_test=True),
+    "median 4 15 years": ForecastConfig(members=FOUR, combiner="median", max_years=15),
+    "snaive": ForecastConfig(method="select", candidates=("snaive",), n_folds=0, max_combine=1),
+    "ets_default": ForecastConfig(method="select", candidates=("ets_default",), n_folds=0, max_combine=1),
 }
+METHODS = ("zonestat", "zonestat no backtest", "select (before #16)", "snaive")
 
 
 def load(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -70,8 +86,7 @@ def june_split(df: pd.DataFrame, min_years: int = 5) -> tuple[pd.DataFrame, pd.D
 
 def run(train: pd.DataFrame, test: pd.DataFrame, cfg: ForecastConfig, jobs: int) -> tuple[pd.DataFrame, dict, int]:
     """Forecast each series up to its last test month; returns forecasts joined to actuals."""
-    need = (test.groupby("series_id")["period"].max() - train.groupby("series_id")["period"].max())
-    months = need.map(lambda d: int(round(d.days / 30.44))).rename("h")
+    months = horizons(train, test)
     out, fallbacks, t0, cpu0 = [], 0, time.perf_counter(), cpu_seconds()
     for h, ids in months.groupby(months).groups.items():
         part = pa.Table.from_pandas(train[train["series_id"].isin(ids)], preserve_index=False)
@@ -104,18 +119,79 @@ def scores(joined: pd.DataFrame, train: pd.DataFrame) -> dict[str, float]:
             "missing": int(joined["mean"].isna().sum())}
 
 
-def compare(title: str, train: pd.DataFrame, test: pd.DataFrame, jobs: int,
-            methods: dict[str, ForecastConfig]) -> None:
-    n = train["series_id"].nunique()
-    print(f"\n## {title}: {n} series, {len(test)} test points")
-    print(f"{'method':<14}{'sMAPE':>8}{'MASE':>8}{'MAPE':>8}{'cov80':>8}{'cov95':>8}{'series/s':>10}"
+def horizons(train: pd.DataFrame, test: pd.DataFrame) -> pd.Series:
+    """Months from each series' last training period to its last test period."""
+    need = (test.groupby("series_id")["period"].max() - train.groupby("series_id")["period"].max())
+    return need.map(lambda d: int(round(d.days / 30.44))).rename("h")
+
+
+def yardstick(train: pd.DataFrame, test: pd.DataFrame, jobs: int, cache: Path | None) -> dict:
+    """statsforecast's rows on the same windows (or {} with a message when it is not installed)."""
+    import yardstick as ys
+
+    missing = ys.available()
+    if missing:
+        print(f"NOTE: {missing}")
+        return {}
+    key = None
+    if cache is not None:
+        import hashlib
+        import pickle
+
+        import statsforecast
+
+        digest = hashlib.sha1(pd.util.hash_pandas_object(train, index=False).to_numpy().tobytes()
+                              + (statsforecast.__version__ + ys.VERSION).encode()).hexdigest()[:16]
+        key = cache / f"yardstick-{digest}.pkl"
+        if key.exists():
+            return pickle.loads(key.read_bytes())
+    months = horizons(train, test)
+    parts: dict[str, list] = {}
+    for h, ids in months.groupby(months).groups.items():
+        for name, (fc, timing) in ys.run_yardstick(train[train["series_id"].isin(ids)],
+                                                   ForecastConfig(horizon=int(h)), jobs).items():
+            parts.setdefault(name, []).append((fc, timing))
+    out = {}
+    for name, items in parts.items():
+        fc = pd.concat([f for f, _ in items])
+        fc["period"] = pd.to_datetime(fc["period"])
+        timing = {"wall": sum(t["wall"] for _, t in items), "cpu": sum(t["cpu"] for _, t in items)}
+        out[name] = (test.merge(fc, on=["series_id", "period"], how="left"), timing, 0)
+    if key is not None:
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(pickle.dumps(out))
+    return out
+
+
+HEADER = (f"{'method':<22}{'sMAPE':>8}{'MASE':>8}{'MAPE':>8}{'cov80':>8}{'cov95':>8}{'series/s':>10}"
           f"{'cpu ms/s.':>10}{'fallback':>9}")
-    for name, cfg in methods.items():
-        joined, timing, fallbacks = run(train, test, cfg, jobs)
-        s = scores(joined, train)
-        print(f"{name:<14}{s['sMAPE']:8.2f}{s['MASE']:8.3f}{s['MAPE']:8.2f}{s['cov80']:8.1f}{s['cov95']:8.1f}"
-              f"{n / timing['wall']:10.1f}{1000 * timing['cpu'] / n:10.0f}{fallbacks:9d}"
-              + (f"  ({s['missing']} not forecast)" if s["missing"] else ""))
+
+
+def print_row(name: str, s: dict, n: int, timing: dict | None, fallbacks: int | None) -> None:
+    speed = (f"{n / timing['wall']:10.1f}{1000 * timing['cpu'] / n:10.0f}" if timing else f"{'':>20}")
+    print(f"{name:<22}{s['sMAPE']:8.2f}{s['MASE']:8.3f}{s['MAPE']:8.2f}{s['cov80']:8.1f}{s['cov95']:8.1f}"
+          + speed + (f"{fallbacks:9d}" if fallbacks is not None else "")
+          + (f"  ({s['missing']} not forecast)" if s["missing"] else ""))
+
+
+def compare(title: str, train: pd.DataFrame, test: pd.DataFrame, jobs: int,
+            methods: dict[str, ForecastConfig], subsets: dict[str, set] | None = None,
+            cache: Path | None = None, with_yardstick: bool = True) -> dict:
+    """One table: zonestat's methods, then statsforecast's rows; each subset scored from the same run."""
+    n = train["series_id"].nunique()
+    results = {name: run(train, test, cfg, jobs) for name, cfg in methods.items()}
+    if with_yardstick:
+        results.update({f"sf {k}": v for k, v in yardstick(train, test, jobs, cache).items()})
+    print(f"\n## {title}: {n} series, {len(test)} test points, {jobs} worker process(es)")
+    print(HEADER)
+    for name, (joined, timing, fallbacks) in results.items():
+        print_row(name, scores(joined, train), n, timing, fallbacks if name in methods else None)
+    for label, ids in (subsets or {}).items():
+        print(f"  of which {label} ({len(ids)} series)")
+        for name, (joined, _, _) in results.items():
+            print_row("  " + name, scores(joined[joined.series_id.isin(ids)], train[train.series_id.isin(ids)]),
+                      len(ids), None, None)
+    return results
 
 
 def reference(data_dir: Path) -> None:
@@ -192,23 +268,34 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data-dir", type=Path, default=DATA_DIR)
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (2 cores here)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N tourism series")
+    ap.add_argument("--methods", default=",".join(METHODS), help=f"zonestat rows, from {', '.join(VARIANTS)}")
     ap.add_argument("--skip-june", action="store_true")
+    ap.add_argument("--skip-holdout", action="store_true")
+    ap.add_argument("--no-yardstick", action="store_true", help="without the statsforecast rows")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep statsforecast's forecasts here between runs (same data, same version)")
     ap.add_argument("--janfeb", action="store_true", help="also run the Jan-Feb and Spring Festival studies")
     args = ap.parse_args(argv)
+    methods = {k: VARIANTS[k] for k in args.methods.split(",")}
     tourism, nbs = load(args.data_dir)
     if args.limit:
         tourism = tourism[tourism["series_id"].isin(tourism["series_id"].unique()[:args.limit])]
-    train, test = holdout_split(pd.concat([tourism, nbs]))
-    compare("Last 6 months held out (tourism + NBS)", train, test, args.jobs, METHODS)
-    t_ids = set(tourism["series_id"])
-    compare("  of which NBS", train[~train.series_id.isin(t_ids)], test[~test.series_id.isin(t_ids)], 1, METHODS)
+    print(f"load average {os.getloadavg()[0]:.2f}; {os.cpu_count()} cores")
+    if not args.skip_holdout:
+        train, test = holdout_split(pd.concat([tourism, nbs]))
+        compare("Last 6 months held out (tourism + NBS)", train, test, args.jobs, methods,
+                {"tourism": set(tourism.series_id), "NBS": set(nbs.series_id)}, args.cache, not args.no_yardstick)
     if not args.skip_june:
         jt, js = june_split(nbs)
-        june = {k: dataclasses.replace(v, backtest="june") if k == "chosen" else v for k, v in METHODS.items()}
-        compare("NBS, every June cutoff (fit through June, forecast July-December)", jt, js, args.jobs, june)
+        june = {k: dataclasses.replace(v, backtest="june") if v.backtest == "holdout" and v.n_folds else v
+                for k, v in methods.items()}
+        compare("NBS, every June cutoff (fit through June, forecast July-December)", jt, js, args.jobs, june,
+                cache=args.cache, with_yardstick=not args.no_yardstick)
     if args.janfeb:
-        janfeb_study(nbs, args.jobs)
-        festival_study(nbs, args.jobs)
+        import forecast_studies
+
+        forecast_studies.janfeb_study(nbs, args.jobs)
+        forecast_studies.festival_study(nbs, args.jobs)
     reference(args.data_dir)
 
 

@@ -68,6 +68,15 @@ def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_pref
     return run_chunk_files(series_path, series_ids, steps, out_prefix, quiet=False)
 
 
+@task(name="forecast-chunks-in-processes", cache_policy=NO_CACHE)
+def forecast_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str,
+                          workers: int) -> list[dict[str, str]]:
+    """Every chunk in `workers` local processes (every core by default; threads share one)."""
+    from warehouse.forecasts import run_chunks_in_processes
+
+    return run_chunks_in_processes(series_path, chunks, steps, folder, workers)
+
+
 @task(name="store-forecasts", cache_policy=NO_CACHE)
 def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
     """Forecast marts for the as-of month, and the Parquet exports for planners."""
@@ -89,16 +98,22 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
 
 
 def forecast_stage(as_of: str, targets_path: str | None = None) -> dict:
-    """Prepare, fan out the chunks on the flow's task runner, store. December (nothing left to
-    forecast) and a warehouse without series are skipped with the reason, not failed."""
+    """Prepare, fan out the chunks (to ZONESTAT_WORKERS local processes, or as tasks on Dask), store.
+    December (nothing left to forecast) and a warehouse without series are skipped with the reason,
+    not failed."""
     if as_of.endswith("-12"):
         return {"skipped": "December: the year is complete, nothing left to forecast"}
     plan = prepare(as_of, targets_path)
     if not plan["chunks"]:
         return {"skipped": "no forecast series in the warehouse for this year"}
-    futures = [forecast_chunk.submit(plan["series"], ids, plan["steps"], f"{plan['folder']}/chunk{n:03d}")
-               for n, ids in enumerate(plan["chunks"])]
-    outputs = [f.result() for f in futures]
+    settings = load_settings()
+    if settings.task_runner != "dask" and settings.workers > 1 and len(plan["chunks"]) > 1:
+        outputs = forecast_in_processes(plan["series"], plan["chunks"], plan["steps"], plan["folder"],
+                                        settings.workers)
+    else:  # one worker, or Dask: the chunks as tasks on the flow's runner
+        futures = [forecast_chunk.submit(plan["series"], ids, plan["steps"], f"{plan['folder']}/chunk{n:03d}")
+                   for n, ids in enumerate(plan["chunks"])]
+        outputs = [f.result() for f in futures]
     return store(as_of, plan["meta"], outputs)
 
 
@@ -136,5 +151,7 @@ def forecast_in_run(as_of: str, targets_path: str | None = None) -> dict:
 def pipeline_task_runner() -> ThreadPoolTaskRunner:
     """The pipeline flows' own runner: ZONESTAT_WORKERS threads (the CLI has checked the setting;
     a bad value here falls back to 2, and every command reports it before a run starts)."""
-    text = os.environ.get("ZONESTAT_WORKERS", "2").strip()
-    return ThreadPoolTaskRunner(max_workers=int(text) if text.isdigit() and 1 <= int(text) <= 256 else 2)
+    from zonestat.settings import all_cores
+
+    text = os.environ.get("ZONESTAT_WORKERS", "").strip()
+    return ThreadPoolTaskRunner(max_workers=int(text) if text.isdigit() and 1 <= int(text) <= 256 else all_cores())

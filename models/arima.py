@@ -66,7 +66,89 @@ class Arima:
         return np.asarray(sims, dtype=float).reshape(h, n).T
 
 
-def airline(m: int, exog: np.ndarray | None = None, name: str | None = None) -> Arima:
-    """The airline model ARIMA(0,1,1)(0,1,1)m, with the Spring Festival regressor when given."""
+def airline(m: int, exog: np.ndarray | None = None, name: str | None = None, warm: dict | None = None):
+    """The airline model ARIMA(0,1,1)(0,1,1)m, with the Spring Festival regressor when given
+    (without one, estimated on the differenced series: same model, about 6x faster)."""
+    if exog is None and m > 1:
+        return DifferencedArima((0, 1, 1), (0, 1, 1, m), name=name or "sarima", warm=warm)
     return Arima((0, 1, 1), (0, 1, 1, m) if m > 1 else (0, 0, 0, 0), exog=exog,
                  name=name or ("sarima_cny" if exog is not None else "sarima"))
+
+
+class DifferencedArima:
+    """Seasonal ARIMA without regressors, estimated on the differenced series (SARIMAX with
+    `simple_differencing` and a concentrated scale: about 6x faster than `Arima` for the airline
+    model, same likelihood). Forecasts are integrated back exactly; intervals and paths come from
+    the psi weights of the integrated model."""
+
+    def __init__(self, order: tuple[int, int, int] = (0, 1, 1),
+                 seasonal_order: tuple[int, int, int, int] = (0, 1, 1, 12), name: str | None = None,
+                 warm: dict | None = None):
+        """`warm`: shared by the fits of one series; each starts from the previous fit's parameters."""
+        self.order, self.seasonal_order = tuple(order), tuple(seasonal_order)
+        self.name, self.warm = name or "sarima", warm
+        self.info = FitInfo()
+        self._fitted = None
+
+    def _diff_poly(self) -> np.ndarray:
+        from numpy.polynomial import polynomial as P
+
+        d, (_, big_d, _, m) = self.order[1], self.seasonal_order
+        poly = np.array([1.0])
+        for _ in range(d):
+            poly = P.polymul(poly, [1.0, -1.0])
+        for _ in range(big_d):
+            poly = P.polymul(poly, np.r_[1.0, np.zeros(m - 1), -1.0])
+        return poly
+
+    def fit(self, y: np.ndarray) -> "DifferencedArima":
+        from numpy.polynomial import polynomial as P
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        m = self.seasonal_order[3]
+        y = check_input(y, max(2 * m + 3, 8), self.name)
+        model = SARIMAX(y, order=self.order, seasonal_order=self.seasonal_order, simple_differencing=True,
+                        concentrate_scale=True)
+        start = None if self.warm is None else self.warm.get("params")
+        try:
+            result = model.fit(disp=False, maxiter=100, cov_type="none", start_params=start)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            raise ModelError(f"{self.name}: {exc}") from exc
+        if self.warm is not None:
+            self.warm["params"] = np.asarray(result.params, dtype=float)
+        if not np.isfinite(result.llf) or not np.isfinite(result.scale):
+            raise ModelError(f"{self.name}: non-finite likelihood")
+        ar = P.polymul(P.polymul(result.polynomial_ar, result.polynomial_seasonal_ar), self._diff_poly())
+        ma = P.polymul(result.polynomial_ma, result.polynomial_seasonal_ma)
+        self._fitted, self._y, self._ar, self._ma = result, y, ar, ma
+        self.info = FitInfo(converged=converged_flag(result))
+        return self
+
+    def _mean(self, h: int) -> np.ndarray:
+        """Differenced forecasts integrated back: y_t = w_t - sum_k c_k y_{t-k}."""
+        diff = self._diff_poly()
+        w = np.asarray(self._fitted.forecast(h), dtype=float)
+        hist = list(self._y)
+        for j in range(h):
+            hist.append(w[j] - sum(diff[k] * hist[-k] for k in range(1, len(diff)) if diff[k]))
+        return np.asarray(hist[len(self._y):])
+
+    def _psi(self, h: int) -> np.ndarray:
+        from statsmodels.tsa.arima_process import arma2ma
+
+        return arma2ma(self._ar, self._ma, lags=h)
+
+    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
+        from models.base import normal_forecast
+
+        check_fitted(self)
+        sd = np.sqrt(self._fitted.scale * np.cumsum(self._psi(h) ** 2))
+        return normal_forecast(self._mean(h), sd, levels)
+
+    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
+        check_fitted(self)
+        psi = self._psi(h)
+        shocks = np.random.default_rng(seed).normal(0.0, np.sqrt(self._fitted.scale), size=(n, h))
+        # path[t] = mean[t] + sum_{j<=t} psi[t-j] * shock[j]
+        weights = np.array([[psi[t - j] if j <= t else 0.0 for t in range(h)] for j in range(h)])
+        return self._mean(h) + shocks @ weights

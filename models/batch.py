@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from models.base import LEVELS, Forecast, paths_forecast
-from models.candidates import DEFAULT_CANDIDATES, FALLBACK, factories
+from models.candidates import COMBINATION, DEFAULT_CANDIDATES, FALLBACK, factories
+from models.combine import combine_and_forecast
 from models.janfeb import Layout, next_slots, to_ytd
 from models.prepare import Prepared, SeriesError, prepare
 from models.select import Fold, SelectionError, holdout_folds, select_and_forecast
@@ -26,9 +27,14 @@ class ForecastConfig:
 
     horizon: int = 6
     levels: tuple[int, ...] = LEVELS
+    method: str = "combine"  # the members averaged; or "select": per series, the best candidate(s) by backtest
+    members: tuple[str, ...] = COMBINATION
+    calibrate: bool = True  # combine: interval width from the backtest errors
+    seasonal_test: bool = False  # combine: non-seasonal members for a series without seasonality
+    combiner: str = "median"  # combine: "median", "mean" (equal weights), "weighted" (by backtest error)
     backtest: str = "holdout"  # or "june": fit through June, forecast July-December, every past year
-    n_folds: int = 2  # holdout windows (the June scheme uses every year, up to max_june_folds)
-    max_june_folds: int | None = 8
+    n_folds: int = 2  # holdout windows; combine also uses the last n_folds Junes of the June scheme
+    max_june_folds: int | None = 8  # select: Junes used for choosing
     candidates: tuple[str, ...] = DEFAULT_CANDIDATES
     max_combine: int = 2
     calendar: str | None = None  # force a Jan-Feb layout kind instead of detecting it
@@ -61,7 +67,8 @@ def june_folds(periods: pd.DatetimeIndex, min_train: int, max_folds: int | None)
 def make_folds(prep: Prepared, steps: int, cfg: ForecastConfig) -> list[Fold]:
     min_train = 2 * prep.m + 2
     if cfg.backtest == "june":
-        return june_folds(prep.periods, min_train, cfg.max_june_folds)
+        most = cfg.n_folds if cfg.method == "combine" else cfg.max_june_folds
+        return june_folds(prep.periods, min_train, most) if most != 0 else []
     return holdout_folds(len(prep.y), max(steps, 1), cfg.n_folds, min_train)
 
 
@@ -88,12 +95,19 @@ def forecast_series(series_id: str, periods, values, cfg: ForecastConfig = Forec
     future = next_slots(prep.periods[-1], cfg.horizon, prep.layout)
     steps = len(future)
     n_paths = max(cfg.n_paths, CUMULATIVE_PATHS if prep.layout.cumulative else 0)
-    facs = factories(prep, max(steps, 1), cfg.candidates)
+    combined = cfg.method == "combine"
+    names = tuple(dict.fromkeys(cfg.members + FALLBACK)) if combined else cfg.candidates
+    facs = factories(prep, max(steps, 1), names, seasonal_test=combined and cfg.seasonal_test)
     folds = make_folds(prep, steps, cfg)
     try:
-        sel = select_and_forecast(prep.y, facs, folds, max(steps, 1), cfg.levels, lag=prep.m,
-                                  max_combine=cfg.max_combine, n_paths=n_paths, seed=cfg.seed,
-                                  fallback=FALLBACK)
+        if combined:
+            sel = combine_and_forecast(prep.y, facs, cfg.members, folds, max(steps, 1), cfg.levels, lag=prep.m,
+                                       n_paths=n_paths, seed=cfg.seed, calibrate=cfg.calibrate,
+                                       fallback=FALLBACK, how=cfg.combiner)
+        else:
+            sel = select_and_forecast(prep.y, facs, folds, max(steps, 1), cfg.levels, lag=prep.m,
+                                      max_combine=cfg.max_combine, n_paths=n_paths, seed=cfg.seed,
+                                      fallback=FALLBACK)
     except SelectionError as exc:
         raise SeriesError(series_id, str(exc)) from exc
     fc, paths = sel.forecast, sel.paths

@@ -9,7 +9,7 @@ import pandas as pd
 from models.arima import airline
 from models.baselines import drift, naive, seasonal_drift, seasonal_naive
 from models.calendar_cn import cny_regressors
-from models.ets import ETS, default_ets
+from models.ets import ETS, AutoETS, default_ets
 from models.janfeb import MERGED, Layout, next_slots
 from models.prepare import Prepared
 from models.select import Factory
@@ -21,8 +21,10 @@ from models.transform import LogModel
 DEFAULT_CANDIDATES: tuple[str, ...] = ("snaive", "naive", "theta", "stl_ets", "ets_ANA")
 ALL_CANDIDATES: tuple[str, ...] = DEFAULT_CANDIDATES + (
     "drift", "snaive_drift", "stl_arima", "ets_AAdA", "ets_MAdM", "ets_MNM", "ets_default",
-    "sarima", "sarima_cny", "stl_ets_cny")
+    "sarima", "sarima_cny", "stl_ets_cny", "ets_auto")
 FALLBACK: tuple[str, ...] = ("snaive", "naive")
+# The default method: one member from each family, their median (docs/forecasting.md, "Method").
+COMBINATION: tuple[str, ...] = ("ets_AAdA", "sarima", "theta", "stl_ets")
 POSITIVE_ONLY = {"ets_MAdM", "ets_MNM"}
 
 
@@ -40,9 +42,17 @@ def festival_regressor(periods: pd.DatetimeIndex, layout: Layout, h: int) -> np.
         return None
 
 
-def factories(prep: Prepared, h: int, names: Sequence[str] = DEFAULT_CANDIDATES) -> dict[str, Factory]:
-    """Factories for the requested candidate names that make sense for this series."""
+def factories(prep: Prepared, h: int, names: Sequence[str] = DEFAULT_CANDIDATES,
+              seasonal_test: bool = False) -> dict[str, Factory]:
+    """Factories for the requested candidate names that make sense for this series. With
+    `seasonal_test`, a series without significant seasonality (the M3 Theta test at lag m) gets
+    the non-seasonal forms of ETS, the airline ARIMA and STL+ETS."""
     m, positive = prep.m, prep.positive
+    ms = m
+    if seasonal_test:
+        from models.theta import has_seasonality
+
+        ms = m if has_seasonality(prep.y, m) else 1
     warm: dict[str, dict] = {name: {} for name in names}  # per series: warm starts across folds
     makers: dict[str, Factory] = {
         "snaive": lambda: seasonal_naive(m),
@@ -50,14 +60,15 @@ def factories(prep: Prepared, h: int, names: Sequence[str] = DEFAULT_CANDIDATES)
         "drift": drift,
         "snaive_drift": lambda: seasonal_drift(m),
         "theta": lambda: Theta(m),
-        "stl_ets": lambda: _logged(STLModel(m, "ets", warm=warm.get("stl_ets")), positive),
+        "stl_ets": lambda: _logged(STLModel(ms, "ets", warm=warm.get("stl_ets")), positive),
         "stl_arima": lambda: _logged(STLModel(m, "arima"), positive),
-        "ets_AAdA": lambda: ETS(m, "add", "add", True, "add", warm=warm.get("ets_AAdA")),
+        "ets_AAdA": lambda: ETS(ms, "add", "add", True, "add", warm=warm.get("ets_AAdA")),
         "ets_ANA": lambda: ETS(m, "add", None, False, "add", warm=warm.get("ets_ANA")),
         "ets_MAdM": lambda: ETS(m, "mul", "add", True, "mul", warm=warm.get("ets_MAdM")),
         "ets_MNM": lambda: ETS(m, "mul", None, False, "mul", warm=warm.get("ets_MNM")),
         "ets_default": lambda: default_ets(m),
-        "sarima": lambda: _logged(airline(m), positive),
+        "ets_auto": lambda: AutoETS(m, warm=warm.get("ets_auto")),
+        "sarima": lambda: _logged(airline(ms, warm=warm.get("sarima")), positive),
     }
     exog = festival_regressor(prep.periods, prep.layout, h) if {"sarima_cny", "stl_ets_cny"} & set(names) else None
     makers["stl_ets_cny"] = lambda: _logged(STLModel(m, "ets", warm=warm.get("stl_ets_cny"), exog=exog,

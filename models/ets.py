@@ -87,3 +87,52 @@ def _fit(model, start: np.ndarray | None):
 def default_ets(m: int) -> ETS:
     """The plain benchmark ETS: additive error, damped additive trend, additive seasonality."""
     return ETS(m, "add", "add", True, "add" if m > 1 else None, name="ets_default")
+
+
+class AutoETS:
+    """ETS with the form chosen by AICc (Hyndman et al. 2002), among additive forms and, for a
+    strictly positive series, multiplicative ones; the chosen form is kept in `warm` for later fits
+    of the same series (backtest folds, then the final fit)."""
+
+    FORMS = (("add", None, False, "add"), ("add", "add", True, "add"))
+    POSITIVE_FORMS = (("mul", None, False, "mul"), ("mul", "add", True, "mul"))
+
+    def __init__(self, m: int, name: str = "ets_auto", warm: dict | None = None, reselect: bool = True):
+        self.m, self.name, self.warm, self.reselect = int(m), name, warm, reselect
+        self.info = FitInfo()
+        self._best: ETS | None = None
+
+    def fit(self, y: np.ndarray) -> "AutoETS":
+        y = check_input(y, 2 * self.m + 2, self.name)
+        forms = self.FORMS + (self.POSITIVE_FORMS if np.all(y > 0) else ())
+        if not self.reselect and self.warm is not None and "form" in self.warm:
+            forms = (self.warm["form"],)
+        best, best_ic, errors = None, np.inf, []
+        for form in forms:
+            try:
+                model = ETS(self.m, *form, warm=self.warm).fit(y)
+            except ModelError as exc:
+                errors.append(str(exc))
+                continue
+            ic = model._fitted.aicc
+            if np.isfinite(ic) and ic < best_ic:
+                best, best_ic = model, ic
+                chosen = form
+        if best is None:
+            raise ModelError(f"{self.name}: no ETS form could be fitted ({'; '.join(errors)[:200]})")
+        if self.warm is not None:
+            self.warm["form"] = chosen
+        self._best, self.info = best, best.info
+        return self
+
+    @property
+    def _fitted(self):
+        return self._best
+
+    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
+        check_fitted(self, "_best")
+        return self._best.predict(h, levels)
+
+    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
+        check_fitted(self, "_best")
+        return self._best.sample_paths(h, n, seed)

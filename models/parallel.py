@@ -33,12 +33,26 @@ def concat(results: list[BatchResult]) -> BatchResult:
         tables = [getattr(r, name) for r in results if getattr(r, name).num_rows]
         return pa.concat_tables(tables, promote_options="permissive") if tables else getattr(results[0], name)
 
-    return BatchResult(cat("forecasts"), cat("backtests"), cat("choices"), cat("errors"))
+    return BatchResult(cat("forecasts"), cat("backtests"), cat("choices"), cat("errors"), cat("filled"))
 
 
-def forecast_parallel(table: pa.Table, cfg: ForecastConfig = ForecastConfig(), jobs: int = 2,
-                      chunk_size: int = 20) -> BatchResult:
-    """forecast_batch over chunks in `jobs` spawned processes (jobs=1 runs in this process)."""
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def forecast_parallel(table: pa.Table, cfg: ForecastConfig = ForecastConfig(), jobs: int | None = None,
+                      chunk_size: int | None = None) -> BatchResult:
+    """forecast_batch over chunks in `jobs` spawned processes (default: every core; jobs=1 runs in
+    this process). Each series is forecast on its own, so the result does not depend on `jobs`;
+    chunks default to about four per worker (at most 20 series) to keep both cores busy to the end."""
+    jobs = jobs or default_jobs()
+    if chunk_size is None:
+        n = len(pc.unique(table["series_id"])) if table.num_rows else 0
+        chunk_size = max(1, min(20, -(-n // (4 * jobs))))
     parts = chunks(table, chunk_size)
     if jobs <= 1 or len(parts) <= 1:
         return forecast_batch(table, cfg)

@@ -29,6 +29,7 @@ class Prepared:
     layout: Layout
     last_value: float  # last observed value as given (the YTD figure for cumulative series)
     notes: list[str] = field(default_factory=list)
+    filled: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))  # periods not in the data
 
     @property
     def m(self) -> int:
@@ -53,10 +54,23 @@ def _periods(series_id: str, raw) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(stamps.dt.to_period("M").dt.to_timestamp())
 
 
+def _numbers(series_id: str, values) -> np.ndarray:
+    """Values as floats; text that is not a plain number (e.g. "1,234.5") is refused, not dropped."""
+    raw = values if isinstance(values, pd.Series) else pd.Series(values)
+    vals = pd.to_numeric(raw, errors="coerce")
+    text = raw.notna() & vals.isna() & raw.map(lambda v: isinstance(v, str) and v.strip() != "")
+    if text.any():
+        row, bad = raw.index[text.to_numpy()][0], raw[text].iloc[0]
+        where = f"row {row + 1}" if isinstance(row, (int, np.integer)) else f"row {row}"
+        raise SeriesError(series_id, f"text value {bad!r} in field value ({where}, {int(text.sum())} such rows): "
+                                     "values must be numbers, without thousands separators or units (数值为文本)")
+    return vals.to_numpy(dtype=float)
+
+
 def _observed(series_id: str, periods, values) -> pd.Series:
     """Month-start indexed values, sorted, missing values dropped, duplicates refused."""
     idx = _periods(series_id, periods)
-    vals = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    vals = _numbers(series_id, values)
     dup = idx[idx.duplicated()]
     if len(dup):
         raise SeriesError(series_id, f"duplicate period {dup[0]:%Y-%m} (one row per month)")
@@ -115,6 +129,7 @@ def prepare(series_id: str, periods, values, layout: Layout | None = None,
     if len(y) - missing < min_years * layout.m:
         raise SeriesError(series_id, f"too short: {len(y) - missing} usable periods, "
                                      f"need at least {min_years * layout.m} ({min_years} years)")
+    filled = slots[np.isnan(y)]
     if missing:
         notes.append(f"{missing} missing periods filled")
         y = _fill(y, slots, layout)
@@ -122,7 +137,7 @@ def prepare(series_id: str, periods, values, layout: Layout | None = None,
         y = to_flows(slots, y)
     if np.ptp(y) == 0:
         notes.append("constant series")
-    return Prepared(series_id, y, slots, layout, float(obs.iloc[-1]), notes)
+    return Prepared(series_id, y, slots, layout, float(obs.iloc[-1]), notes, filled)
 
 
 def _fill(y: np.ndarray, slots: pd.DatetimeIndex, layout: Layout) -> np.ndarray:

@@ -39,6 +39,7 @@ class Selection:
     failures: dict[str, str] = field(default_factory=dict)
     fallback: str | None = None
     converged: bool | None = None
+    width_factor: float | None = None  # interval width calibration from the backtest (combinations)
 
 
 def holdout_folds(n: int, h: int, k: int = 2, min_train: int = 24) -> list[Fold]:

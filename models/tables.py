@@ -20,12 +20,14 @@ FORECAST_SCHEMA = pa.schema([("series_id", pa.string()), ("period", pa.date32())
 
 @dataclass
 class BatchResult:
-    """forecasts (the file format), backtests (for marts.forecast_backtest), choices and errors."""
+    """forecasts (the file format), backtests (for marts.forecast_backtest), choices, errors, and
+    `filled`: the history periods that were not in the data but filled before modelling."""
 
     forecasts: pa.Table
     backtests: pa.Table
     choices: pa.Table
     errors: pa.Table
+    filled: pa.Table | None = None
 
 
 def iter_series(data) -> Iterator[tuple[str, pd.Series, pd.Series]]:
@@ -70,9 +72,16 @@ def choice_row(sf: SeriesForecast) -> dict:
     sel, prep = sf.selection, sf.prepared
     return {"series_id": sf.series_id, "model": sf.model, "score_mase": sel.scores.get(sf.model),
             "calendar": prep.layout.kind, "cumulative": prep.layout.cumulative, "n_obs": len(prep.y),
-            "converged": sel.converged, "fallback_reason": sel.fallback,
+            "converged": sel.converged, "width_factor": sel.width_factor, "fallback_reason": sel.fallback,
             "failures": "; ".join(f"{k}: {v}" for k, v in sel.failures.items()) or None,
             "notes": "; ".join(sf.notes) or None}
+
+
+def filled_rows(sf: SeriesForecast) -> list[dict]:
+    """Months the models saw that were not data (filled gaps), as given back in the input's terms."""
+    prep = sf.prepared
+    keep = prep.filled[prep.filled >= prep.periods[0]]
+    return [{"series_id": sf.series_id, "period": p.date(), "filled": True} for p in keep]
 
 
 def _table(rows: list[dict], columns: Iterable[str] | None = None) -> pa.Table:
@@ -96,7 +105,7 @@ def forecast_batch(data, cfg: ForecastConfig = ForecastConfig(), quiet: bool = T
     thread-safe: from threads pass quiet=False (convergence is recorded either way)."""
     import statsmodels.tools.sm_exceptions  # noqa: F401 - it resets warning filters on import
 
-    fc_rows, bt_rows, ch_rows, err_rows = [], [], [], []
+    fc_rows, bt_rows, ch_rows, err_rows, fill_rows = [], [], [], [], []
     with warnings.catch_warnings() if quiet else contextlib.nullcontext():
         if quiet:
             warnings.simplefilter("ignore")
@@ -109,6 +118,14 @@ def forecast_batch(data, cfg: ForecastConfig = ForecastConfig(), quiet: bool = T
             fc_rows += forecast_rows(sf)
             bt_rows += backtest_rows(sf)
             ch_rows.append(choice_row(sf))
+            fill_rows += filled_rows(sf)
     return BatchResult(forecast_table(fc_rows, cfg.levels), _table(bt_rows), _table(ch_rows),
-                       _table(err_rows, ("series_id", "problem")))
+                       _table(err_rows, ("series_id", "problem")), filled_table(fill_rows))
+
+
+FILLED_SCHEMA = pa.schema([("series_id", pa.string()), ("period", pa.date32()), ("filled", pa.bool_())])
+
+
+def filled_table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=FILLED_SCHEMA)
 

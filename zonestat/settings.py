@@ -88,6 +88,15 @@ def _path(name: str, text: str, want_dir: bool) -> Path:
     return path
 
 
+def all_cores() -> int:
+    """The cores this process may use (the default number of worker processes), 1 to 256."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 256))
+
+
 def _workers(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= 256:
         raise SettingsError("ZONESTAT_WORKERS", text, "must be a whole number of worker processes from 1 to 256 "
@@ -148,7 +157,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """ZONESTAT_HOME (default ./data), ZONESTAT_DB (default HOME/warehouse.duckdb), ZONESTAT_LOCK_WAIT
     (seconds, default 600), the reporting calendar: ZONESTAT_CLOSE_DAY (default 12) and ZONESTAT_TODAY
     (a pinned date), and the task runner of fan-out work: ZONESTAT_TASK_RUNNER (threads | dask),
-    ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS (default 2). Raises SettingsError naming a bad one."""
+    ZONESTAT_DASK_ADDRESS, ZONESTAT_WORKERS (default: every core). Raises SettingsError naming a bad one."""
     env = os.environ if environ is None else environ
     home = _path("ZONESTAT_HOME", env.get("ZONESTAT_HOME") or "data", want_dir=True)
     db = env.get("ZONESTAT_DB")
@@ -157,6 +166,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     address = env.get("ZONESTAT_DASK_ADDRESS")
     return Settings(home=home, db_path=db_path, task_runner=_runner(env.get("ZONESTAT_TASK_RUNNER") or "threads"),
                     dask_address=_dask_address(address) if address else None,
-                    workers=_workers(env.get("ZONESTAT_WORKERS") or "2"), lock_wait=lock_wait_seconds(env),
+                    workers=_workers(env.get("ZONESTAT_WORKERS") or str(all_cores())), lock_wait=lock_wait_seconds(env),
                     today=_today(env["ZONESTAT_TODAY"]) if env.get("ZONESTAT_TODAY") else None,
                     close_day=_close_day(env.get("ZONESTAT_CLOSE_DAY") or str(DEFAULT_CLOSE_DAY)))

@@ -79,21 +79,60 @@ def test_forecasts_every_series(tmp_path, good):
     assert "模型选择" in result.output and "jan_feb_merged" in result.output
 
 
-def test_unusable_series_is_named_and_nothing_written(tmp_path, with_short):
+def test_unusable_series_is_named_and_the_rest_forecast(tmp_path, with_short):
     out = tmp_path / "out.parquet"
-    result = runner.invoke(cli(), ["forecast-file", str(with_short), "--out", str(out)])
-    assert result.exit_code == 1
-    assert "SHORT: too short: 10 usable periods" in result.output
-    assert not out.exists()
+    result = runner.invoke(cli(), ["forecast-file", str(with_short), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output  # one series left out: exit 1, like ingest
+    assert "SHORT: too short: 10 usable periods" in result.output and "with_short.parquet" in result.output
+    assert "left out" in result.output and "1 of 4 series" in result.output
+    assert sorted(set(pq.read_table(out).column("series_id").to_pylist())) == ["GAP", "YTD", "ZEROS"]
 
 
-def test_skip_bad_forecasts_the_rest(tmp_path, with_short):
+def test_skip_bad_forecasts_the_rest_and_exits_0(tmp_path, with_short):
     out = tmp_path / "out.parquet"
     result = runner.invoke(cli(), ["forecast-file", str(with_short), "--out", str(out), "--skip-bad", "--json",
                                    "--models", "snaive,theta", "--spring-festival"])
     assert result.exit_code == 0, result.output
     assert "SHORT" in result.output
     assert "SHORT" not in set(pq.read_table(out).column("series_id").to_pylist())
+
+
+def test_filled_months_are_listed_beside_the_output(tmp_path, good):
+    out = tmp_path / "out.parquet"
+    result = runner.invoke(cli(), ["forecast-file", str(good), "--out", str(out), "--models", "snaive,theta"])
+    assert result.exit_code == 0, result.output
+    filled = pq.read_table(tmp_path / "out.filled.parquet").to_pylist()
+    assert [(r["series_id"], str(r["period"])) for r in filled] == [("GAP", "2021-07-01")]
+    assert "已填补 filled: 1 missing months in 1 series" in result.output
+
+
+def test_empty_input_and_every_series_bad_exit_1(tmp_path):
+    empty = tmp_path / "empty.parquet"
+    pd.DataFrame({"series_id": pd.Series([], dtype=str), "period": pd.Series([], dtype="datetime64[s]"),
+                  "value": pd.Series([], dtype=float)}).to_parquet(empty)
+    result = runner.invoke(cli(), ["forecast-file", str(empty), "--out", str(tmp_path / "o.parquet")])
+    assert result.exit_code == 1 and "empty.parquet: no rows" in result.output
+    short = tmp_path / "short.parquet"
+    pd.concat([series("S1", 10, 1), series("S2", 12, 2)]).to_parquet(short)
+    for extra in ([], ["--skip-bad"]):
+        result = runner.invoke(cli(), ["forecast-file", str(short), "--out", str(tmp_path / "o.parquet"), *extra])
+        assert result.exit_code == 1 and "none of the 2 series can be forecast" in result.output
+        assert not (tmp_path / "o.parquet").exists()
+
+
+def test_text_values_are_refused_with_row_and_field(tmp_path):
+    frame = pd.concat([series("OK", 48, 1), series("TEXT", 48, 2)], ignore_index=True)
+    frame["value"] = frame["value"].map(lambda v: f"{v:.1f}").astype(object)
+    frame.loc[60, "value"] = "1,234.5"  # the 13th row of TEXT
+    path = tmp_path / "text.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out.parquet"
+    result = runner.invoke(cli(), ["forecast-file", str(path), "--out", str(out), "--models", "snaive,theta"])
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "text.csv: series TEXT: text value '1,234.5' in field value (row 61" in text and "数值为文本" in text
+    assert "Traceback" not in result.output
+    assert set(pq.read_table(out).column("series_id").to_pylist()) == {"OK"}
 
 
 def test_usage_and_format_errors(tmp_path):

@@ -10,7 +10,7 @@ from models.batch import ForecastConfig, forecast_series, june_folds
 from models.parallel import chunks, concat
 from models.tables import FORECAST_COLUMNS, forecast_batch
 
-FAST = ForecastConfig(candidates=("snaive", "naive", "theta"))
+FAST = ForecastConfig(method="select", candidates=("snaive", "naive", "theta"))
 
 
 def frame(sid: str, months: int = 60, seed: int = 0, start: str = "2018-01-01") -> pd.DataFrame:
@@ -43,7 +43,7 @@ def test_june_backtest_folds_fit_through_june():
     assert [prep_periods[f.cutoff - 1].strftime("%Y-%m") for f in folds] == ["2017-06", "2018-06", "2019-06"]
     assert all(f.steps == 6 for f in folds)
     df = frame("J", months=72, start="2015-01-01")
-    sf = forecast_series("J", df["period"], df["value"], ForecastConfig(candidates=FAST.candidates, backtest="june"))
+    sf = forecast_series("J", df["period"], df["value"], ForecastConfig(method="select", candidates=FAST.candidates, backtest="june"))
     cutoffs = {r["cutoff"] for r in sf.selection.backtest}
     assert {sf.prepared.periods[c - 1].month for c in cutoffs} == {6}
 
@@ -52,7 +52,7 @@ def test_ytd_series_forecast_stays_cumulative_with_paths():
     df = frame("Y", months=72, start="2018-01-01")
     df["value"] = df.groupby(df["period"].dt.year)["value"].cumsum()
     df = df[df["period"].dt.month != 1]
-    sf = forecast_series("Y", df["period"], df["value"], ForecastConfig(candidates=FAST.candidates, n_paths=200))
+    sf = forecast_series("Y", df["period"], df["value"], ForecastConfig(method="select", candidates=FAST.candidates, n_paths=200))
     assert [p.month for p in sf.periods] == [2, 3, 4, 5, 6]  # Jan-Feb (in Feb), then Mar..Jun
     assert np.all(np.diff(sf.forecast.mean) > 0) and sf.paths.shape == (200, 5)
     assert np.all(sf.forecast.lower[95] <= sf.forecast.mean) and np.all(sf.forecast.mean <= sf.forecast.upper[95])
@@ -69,3 +69,28 @@ def test_chunks_keep_whole_series_and_concat():
 def test_missing_column_is_a_clear_error():
     with pytest.raises(ValueError, match="lacks column"):
         forecast_batch(pd.DataFrame({"series_id": ["A"], "value": [1.0]}), FAST)
+
+
+def test_same_forecasts_with_one_or_two_worker_processes():
+    """Each series is forecast on its own: the result does not depend on the number of workers."""
+    from models.parallel import forecast_parallel
+
+    data = pa.Table.from_pandas(pd.concat([frame(f"S{i}", months=48, seed=i) for i in range(4)]),
+                                preserve_index=False)
+    cfg = ForecastConfig()
+    one = forecast_parallel(data, cfg, jobs=1)
+    two = forecast_parallel(data, cfg, jobs=2, chunk_size=1)
+    assert one.forecasts.equals(two.forecasts)
+    assert one.choices.to_pylist() == two.choices.to_pylist()
+
+
+def test_seasonal_test_gives_non_seasonal_members_to_a_series_without_seasonality():
+    from models.candidates import factories
+    from models.prepare import prepare
+
+    rng = np.random.default_rng(5)
+    noise = prepare("N", pd.date_range("2015-01-01", periods=72, freq="MS"), 50 + rng.normal(0, 1, 72))
+    seasonal = prepare("S", frame("S", months=72)["period"], frame("S", months=72)["value"])
+    assert factories(noise, 6, ("ets_AAdA",), seasonal_test=True)["ets_AAdA"]().seasonal is None
+    assert factories(seasonal, 6, ("ets_AAdA",), seasonal_test=True)["ets_AAdA"]().seasonal == "add"
+    assert factories(noise, 6, ("ets_AAdA",))["ets_AAdA"]().seasonal == "add"  # off by default

@@ -108,7 +108,7 @@ def test_zeros_are_kept_and_flagged():
     (pd.date_range("2020-01-01", periods=15, freq="MS"), np.ones(15), "too short: 15 usable periods"),
     (["2020-01", "2020-01"] + [f"2021-{m:02d}" for m in range(1, 13)], np.ones(14), "duplicate period 2020-01"),
     (["not a month"] * 30, np.ones(30), "unreadable period"),
-    (pd.date_range("2020-01-01", periods=30, freq="MS"), ["x"] * 30, "no numeric values"),
+    (pd.date_range("2020-01-01", periods=30, freq="MS"), ["x"] * 30, "text value 'x' in field value"),
 ])
 def test_unusable_series_name_the_series_and_problem(periods, values, problem):
     with pytest.raises(SeriesError) as err:

@@ -10,7 +10,7 @@ from models.arima import airline
 from models.baselines import drift, naive, seasonal_drift, seasonal_naive
 from models.base import ModelError
 from models.calendar_cn import cny_regressors
-from models.ets import ETS, default_ets
+from models.ets import AutoETS, ETS, default_ets
 from models.stl import STLModel
 from models.theta import Theta
 from models.transform import LogModel
@@ -39,8 +39,10 @@ MODELS = {
     "stl_ets": lambda: STLModel(M, "ets"),
     "log_stl_arima": lambda: LogModel(STLModel(M, "arima")),
     "sarima_cny": lambda: airline(M, exog=cny_regressors(PERIODS)),
+    "sarima": lambda: airline(M),
+    "ets_auto": lambda: AutoETS(M),
 }
-SEASONAL = {"theta", "ets_AAdA", "ets_MAdM", "ets_default", "stl_ets", "log_stl_arima", "sarima_cny",
+SEASONAL = {"theta", "ets_AAdA", "ets_MAdM", "ets_default", "stl_ets", "log_stl_arima", "sarima_cny", "sarima", "ets_auto",
             "snaive", "snaive_drift"}
 
 
@@ -108,3 +110,16 @@ def test_spring_festival_regressor_removes_the_moving_holiday():
         sarima = airline(12, exog=x).fit(train).predict(2).mean
     assert np.abs(festive - test).mean() < 0.5 * np.abs(plain - test).mean()
     assert np.abs(sarima - test).mean() < 0.5 * np.abs(plain - test).mean()
+
+
+def test_airline_on_the_differenced_series_matches_the_state_space_fit():
+    """The fast airline (SARIMAX on the differenced series) gives the full model's forecasts."""
+    from models.arima import Arima, DifferencedArima
+
+    y = np.log(seasonal_series())[:N]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fast = DifferencedArima((0, 1, 1), (0, 1, 1, M)).fit(y).predict(H)
+        full = Arima((0, 1, 1), (0, 1, 1, M)).fit(y).predict(H)
+    np.testing.assert_allclose(fast.mean, full.mean, rtol=1e-4)
+    np.testing.assert_allclose(fast.upper[95] - fast.mean, full.upper[95] - full.mean, rtol=2e-2)

@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from zonestat.cli.common import EXIT_DATA, EXIT_USAGE, console, err_console, fail, print_table, settings
 
 CHOICE_COLUMNS = {"series_id": "序列 series", "model": "模型 model", "calendar": "日历 calendar",
-                  "n_obs": "期数 periods", "score_mase": "回测MASE backtest", "fallback_reason": "回退 fallback"}
+                  "n_obs": "期数 periods", "score_mase": "回测MASE backtest", "width_factor": "区间系数 interval factor",
+                  "fallback_reason": "回退 fallback"}
 
 
 def read_input(path: Path):
@@ -27,27 +29,34 @@ def read_input(path: Path):
         raise ValueError(f"{path.name}: cannot read as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'} ({exc})") from exc
 
 
-def check_input(table, calendar: str | None = None) -> list[tuple[str, str]]:
-    """Every unusable series with its problem (prepared once here, before any model is fitted)."""
+def check_input(table, name: str, calendar: str | None = None) -> list[tuple[str, str]]:
+    """Every unusable series with its problem (prepared once here, before any model is fitted).
+    A file without rows, or with text in the value column that is not a number, is named here."""
     from models.prepare import SeriesError, prepare
     from models.tables import iter_series
 
+    if table.num_rows == 0:
+        raise ValueError(f"{name}: no rows (空文件 empty input)")
     problems = []
-    for sid, periods, values in iter_series(table):
-        try:
-            prepare(sid, periods, values, kind=calendar)
-        except SeriesError as exc:
-            problems.append((sid, exc.problem))
+    try:
+        for sid, periods, values in iter_series(table):
+            try:
+                prepare(sid, periods, values, kind=calendar)
+            except SeriesError as exc:
+                problems.append((sid, exc.problem))
+    except ValueError as exc:  # a missing column
+        raise ValueError(f"{name}: {exc}") from exc
     return problems
 
 
 def make_config(horizon: int, models: str | None, calendar: str, festival: bool = False):
-    """The run's ForecastConfig; unknown model or calendar names are usage errors."""
+    """The run's ForecastConfig; unknown model or calendar names are usage errors. Without --models
+    the default combination; with it, the per-series choice among the models named."""
     from models.batch import ForecastConfig
-    from models.candidates import ALL_CANDIDATES, DEFAULT_CANDIDATES
+    from models.candidates import ALL_CANDIDATES, COMBINATION
     from models.janfeb import ABSENT, MERGED, MONTHLY
 
-    names = tuple(n.strip() for n in models.split(",") if n.strip()) if models else DEFAULT_CANDIDATES
+    names = tuple(n.strip() for n in models.split(",") if n.strip()) if models else COMBINATION
     if festival and "stl_ets_cny" not in names:
         names += ("stl_ets_cny",)
     unknown = sorted(set(names) - set(ALL_CANDIDATES))
@@ -55,7 +64,10 @@ def make_config(horizon: int, models: str | None, calendar: str, festival: bool 
         raise fail(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_CANDIDATES)}")
     if calendar not in ("auto", MONTHLY, MERGED, ABSENT):
         raise fail(f"--calendar must be auto, {MONTHLY}, {MERGED} or {ABSENT}")
-    return ForecastConfig(horizon=horizon, candidates=names, calendar=None if calendar == "auto" else calendar)
+    kind = None if calendar == "auto" else calendar
+    if models:
+        return ForecastConfig(horizon=horizon, method="select", candidates=names, calendar=kind)
+    return ForecastConfig(horizon=horizon, members=names, calendar=kind)
 
 
 def drop_series(table, bad: set[str]):
@@ -66,11 +78,21 @@ def drop_series(table, bad: set[str]):
     return table.filter(pc.invert(pc.is_in(ids, value_set=pa.array(sorted(bad), pa.string()))))
 
 
+def filled_path(out: Path) -> Path:
+    """The sidecar that lists the filled (not reported) months: OUT.filled.parquet."""
+    return out.with_name(out.stem + ".filled.parquet")
+
+
 def write_output(result, out: Path, backtest_out: Path | None) -> None:
     import pyarrow.parquet as pq
 
     out.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(result.forecasts, out)
+    sidecar = filled_path(out)
+    if result.filled is not None and result.filled.num_rows:
+        pq.write_table(result.filled, sidecar)
+    elif sidecar.exists():
+        sidecar.unlink()  # a stale list from an earlier run would mislabel this one
     if backtest_out is not None:
         backtest_out.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(result.backtests, backtest_out)
@@ -80,11 +102,15 @@ def forecast_file(
     input: Path = typer.Argument(..., help="输入 Parquet (or .csv) with columns series_id, period, value."),
     horizon: int = typer.Option(6, "--horizon", min=1, max=36, help="预测月数 months ahead."),
     out: Path = typer.Option(Path("forecast.parquet"), "--out", help="输出 output Parquet file."),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="并行进程 worker processes."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="跳过不可用序列: forecast the usable series, list the others."),
-    models: str | None = typer.Option(None, "--models", help="候选模型 comma-separated candidates (default: automatic set)."),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, max=256,
+                                    help="并行进程 worker processes (default: ZONESTAT_WORKERS, else every core)."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="不可用序列不算错误: exit 0 when some series are left out "
+                                                            "(they are listed either way)."),
+    models: str | None = typer.Option(None, "--models", help="候选模型 comma-separated candidates: choose per series by "
+                                                              "backtest (default: the combination of ETS, ARIMA, Theta)."),
     calendar: str = typer.Option("auto", "--calendar", help="一二月 Jan-Feb layout: auto, monthly, jan_feb_merged, jan_feb_absent."),
-    festival: bool = typer.Option(False, "--spring-festival", help="春节 also try STL+ETS with the Spring Festival regressors."),
+    festival: bool = typer.Option(False, "--spring-festival", help="春节 add STL+ETS with the Spring Festival regressors "
+                                                                    "(to the combination, or to --models)."),
     backtest_out: Path | None = typer.Option(None, "--backtest-out", help="回测误差 also write backtest errors here."),
     as_json: bool = typer.Option(False, "--json", help="Print the model choices as JSON."),
 ) -> None:
@@ -101,18 +127,25 @@ def forecast_file(
     cfg = make_config(horizon, models, calendar, festival)
     try:
         table = read_input(input)
-        problems = check_input(table, cfg.calendar)
+        problems = check_input(table, input.name, cfg.calendar)
     except ValueError as exc:
         raise fail(f"{exc} (数据不可用 unusable input)", EXIT_DATA)
     for sid, problem in problems:
-        err_console.print(f"[bold red]不可用 unusable:[/] {sid}: {problem}")
-    if problems and not skip_bad:
-        raise fail(f"{len(problems)} series cannot be forecast (序列不可用); fix them or use --skip-bad", EXIT_DATA)
-    result = run(drop_series(table, {sid for sid, _ in problems}) if problems else table, cfg, jobs)
+        err_console.print(f"[bold red]不可用 unusable:[/] {input.name}: series {escape(sid)}: {escape(problem)}")
+    n_series = len(set(table.column("series_id").to_pylist()))
+    if len(problems) == n_series:
+        raise fail(f"{input.name}: none of the {n_series} series can be forecast (没有可预测的序列); nothing written",
+                   EXIT_DATA)
+    result = run(drop_series(table, {sid for sid, _ in problems}) if problems else table, cfg,
+                 jobs or settings().workers)
     write_output(result, out, backtest_out)
     report(result, out, as_json)
-    if result.errors.num_rows and not skip_bad:
-        raise typer.Exit(EXIT_DATA)
+    left_out = len(problems) + result.errors.num_rows
+    if left_out:
+        err_console.print(f"[bold red]未预测 left out:[/] {left_out} of {n_series} series (listed above); "
+                          f"the other {n_series - left_out} are in {out}")
+        if not skip_bad:
+            raise typer.Exit(EXIT_DATA)
 
 
 def run(table, cfg, jobs: int):
@@ -121,7 +154,7 @@ def run(table, cfg, jobs: int):
 
     result = forecast_parallel(table, cfg, jobs=jobs)
     for row in result.errors.to_pylist():
-        err_console.print(f"[bold red]预测失败 failed:[/] {row['series_id']}: {row['problem']}")
+        err_console.print(f"[bold red]预测失败 failed:[/] series {escape(row['series_id'])}: {escape(row['problem'])}")
     return result
 
 
@@ -132,3 +165,8 @@ def report(result, out: Path, as_json: bool) -> None:
         return
     print_table(choices, CHOICE_COLUMNS, title="模型选择 Model choice")
     console.print(f"已写入 wrote {result.forecasts.num_rows} rows for {len(choices)} series -> {out}")
+    filled = result.filled.num_rows if result.filled is not None else 0
+    if filled:
+        n = len(set(result.filled.column("series_id").to_pylist()))
+        console.print(f"已填补 filled: {filled} missing months in {n} series were filled before modelling; they are "
+                      f"not data. Listed in {filled_path(out)}")
