@@ -1,6 +1,7 @@
 """Enterprise-level forecasts: one series per enterprise and measure, fanned out in chunks of a few
-hundred series on the configured task runner: threads here, a Dask cluster (prefect-dask) for a
-province or more (ZONESTAT_TASK_RUNNER=dask; ZONESTAT_DASK_ADDRESS for an existing cluster).
+hundred series: on one machine in ZONESTAT_WORKERS local processes (every core), on a Dask cluster
+(prefect-dask) for a province or more (ZONESTAT_TASK_RUNNER=dask; ZONESTAT_DASK_ADDRESS for an
+existing cluster), each chunk a task of the flow.
 
 Files in and out: the series go to one Parquet file that every worker reads its chunk from (on a
 cluster: a shared folder, ZONESTAT_HOME on a network file system or object storage mounted alike),
@@ -62,6 +63,18 @@ def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_pref
             "series": len(series_ids), "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 
+@task(name="enterprise-forecast-chunks-in-processes", cache_policy=NO_CACHE)
+def chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str, workers: int) -> list[dict]:
+    """Every chunk in `workers` local processes; per-worker figures are not collected here."""
+    from warehouse.forecasts import run_chunks_in_processes
+
+    started = time.perf_counter()
+    files = run_chunks_in_processes(series_path, chunks, steps, folder, workers, n_paths=0)
+    seconds = time.perf_counter() - started
+    return [{"files": f, "pid": 0, "seconds": seconds / len(files), "series": len(ids), "peak_rss_kib": 0}
+            for f, ids in zip(files, chunks)]
+
+
 @task(name="gather-enterprise-forecasts", cache_policy=NO_CACHE)
 def gather(as_of: str, measure: str, outputs: list[dict]) -> dict:
     import pyarrow.parquet as pq
@@ -90,9 +103,15 @@ def enterprise_forecast_flow(as_of: str, measure: str = "gross_output_value", li
     _quiet_fit_warnings()
     started = time.perf_counter()
     plan = prepare(as_of, measure, limit, chunk)
-    futures = [forecast_chunk.submit(plan["series"], ids, plan["steps"], f"{plan['folder']}/chunk{n:05d}")
-               for n, ids in enumerate(plan["chunks"])]
-    outputs = [f.result() for f in futures]
+    settings = load_settings()
+    if settings.task_runner != "dask" and settings.workers > 1 and len(plan["chunks"]) > 1:
+        # one machine: local processes on every core (a thread pool is held to one by the GIL)
+        outputs = chunks_in_processes(plan["series"], plan["chunks"], plan["steps"], plan["folder"],
+                                      settings.workers)
+    else:
+        futures = [forecast_chunk.submit(plan["series"], ids, plan["steps"], f"{plan['folder']}/chunk{n:05d}")
+                   for n, ids in enumerate(plan["chunks"])]
+        outputs = [f.result() for f in futures]
     result = gather(as_of, measure, outputs)
     workers: dict[int, dict] = {}
     for o in outputs:

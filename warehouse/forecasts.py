@@ -198,7 +198,7 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, as_of:
 
 
 def run_chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str,
-                            workers: int) -> list[dict[str, str]]:
+                            workers: int, n_paths: int = N_PATHS) -> list[dict[str, str]]:
     """run_chunk_files for every chunk in `workers` spawned processes with one math thread each:
     a thread pool is held to about one core by the GIL. Each series is forecast on its own, so
     the figures are those of a thread or a Dask run."""
@@ -209,6 +209,6 @@ def run_chunks_in_processes(series_path: str, chunks: list[list[str]], steps: in
 
     single_threaded_env()  # inherited by the spawned workers before they import numpy
     with ProcessPoolExecutor(max(1, min(workers, len(chunks))), mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(run_chunk_files, series_path, ids, steps, f"{folder}/chunk{n:03d}")
+        futures = [pool.submit(run_chunk_files, series_path, ids, steps, f"{folder}/chunk{n:03d}", True, n_paths)
                    for n, ids in enumerate(chunks)]
         return [f.result() for f in futures]
