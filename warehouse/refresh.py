@@ -128,9 +128,8 @@ def refresh(con: duckdb.DuckDBPyConnection, contract: Contract | None = None,
     if full or built_with != fingerprint() or not _core_exists(con):
         result.kind, result.seconds = "full", build(con)
         result.periods = _all_periods(con)
-        periods = {}
-    years = _register_years(con, registers) if registers else []
-    if registers:
+    years = _register_years(con, registers) if registers and result.kind == "none" else []
+    if years:
         for name, extra in _newcomers(con, contract, registers).items():
             periods[name] = sorted(set(periods.get(name, [])) | set(extra))
     if result.kind == "none" and (periods or years):

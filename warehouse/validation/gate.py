@@ -150,7 +150,7 @@ def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | Non
             con.execute(f"create or replace temp table {_HELD_BEFORE} as {_HELD}")
             gate = _judge(con, run_id, period, today, config, suites, duckdb_memory, page)
             if rebuild:
-                _rebuild(con, run_id, _held_changes(con))
+                _rebuild(con, run_id, _held_changes(con, period))
         finally:
             written = pages.write_pages(con, run_id, pages_dir)
         gate.page, gate.index = written
@@ -176,11 +176,13 @@ _HELD = "select form, load_id, source_row, period from audit.quarantine where re
 _HELD_BEFORE = "_held_before_gate"
 
 
-def _held_changes(con: duckdb.DuckDBPyConnection) -> dict[str, list[dt.date]]:
-    """Fact table -> periods whose held rows this run changed (rows newly held or released):
-    the only periods of core the run can have changed. Empty: core stays as it is."""
-    rows = con.execute(f"select form, list(distinct period) from (({_HELD} except select * from {_HELD_BEFORE}) "
-                       f"union all (select * from {_HELD_BEFORE} except {_HELD})) group by form").fetchall()
+def _held_changes(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict[str, list[dt.date]]:
+    """Fact table -> periods whose held rows this run changed (rows newly held or released; a row
+    without a period counts as the validated one): the only periods of core the run can have
+    changed. Empty: core stays as it is."""
+    rows = con.execute(f"select form, list(distinct coalesce(period, $period)) from (({_HELD} except select * "
+                       f"from {_HELD_BEFORE}) union all (select * from {_HELD_BEFORE} except {_HELD})) group by form",
+                       {"period": period}).fetchall()
     con.execute(f"drop table if exists {_HELD_BEFORE}")
     table_of = {form: name for name, form in FORM_OF.items()}
     return {table_of[form]: sorted(periods) for form, periods in rows if form in table_of}
