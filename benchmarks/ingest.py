@@ -141,13 +141,16 @@ def register(rng: np.random.Generator, firms: pa.Array, trades: pa.Array,
 
 def flows(rng: np.random.Generator, ids: pa.Array, spec: dict[str, tuple[str, float]], year: int = YEAR,
           month: int = MONTH, size: np.ndarray | None = None, growth: np.ndarray | None = None,
-          noise: float = 0.1) -> pa.Table:
+          noise: float = 0.1, factors: tuple[np.ndarray, np.ndarray] | None = None) -> pa.Table:
     """A monthly form of year-to-date money fields in 千元 for `month` of `year` (YTD = month/12 of
-    the unit's annual `size` x 1 ± `noise`; drawn when not given, as are the units' `growth` on last year)."""
+    the unit's annual `size` x 1 ± `noise`; drawn when not given, as are the units' `growth` on last year).
+    `factors`: the units' (this month's, last month's) 1 ± noise, given so that a reported 本月 is
+    exactly YTD minus last month's YTD (benchmarks/months.py); else 本月 is drawn near YTD/month."""
     n = len(ids)
     if size is None:
         size = 20000 + rng.lognormal(np.log(15000), 1.0, n)      # annual output, 千元
-    ytd = size * (month / 12) * rng.uniform(1 - noise, 1 + noise, n)
+    ytd = size * (month / 12) * (factors[0] if factors is not None else rng.uniform(1 - noise, 1 + noise, n))
+    previous = size * ((month - 1) / 12) * factors[1] if factors is not None and month > 2 else np.zeros(n)
     cols: dict[str, pa.Array] = {"enterprise_id": ids}
     for name, (kind, share) in spec.items():
         if kind == "period":
@@ -156,6 +159,8 @@ def flows(rng: np.random.Generator, ids: pa.Array, spec: dict[str, tuple[str, fl
             cols[name] = pa.array(np.full(n, f"{year}-{month:02d}"))
         elif kind == "ytd":
             cols[name] = money(ytd * share)
+        elif kind == "month" and factors is not None:
+            cols[name] = money((ytd - previous) * share)      # Jan-Feb (month 2): the whole YTD
         elif kind == "month":
             cols[name] = money(ytd * share / month * rng.uniform(0.8, 1.2, n))
         elif kind == "prior":

@@ -4,7 +4,8 @@ Generates a zone of --enterprises industrial enterprises (plus 15% as many trade
 many investment projects, as benchmarks/ingest.py does) and the files of --months consecutive
 reporting months from 2023-02 (January is never filed: February carries Jan-Feb): B204-1 and B203
 (GB18030 CSV), E204-1 (UTF-8 CSV) and 206-1 (XLSX), with the register of every year involved. The
-same units file every month, and their year-to-date figures grow month by month within a year.
+same units file every month, and their year-to-date figures grow month by month within a year; a
+reported 本月 is exactly this month's YTD minus last month's, as a clean filing has it.
 
 Each year's register loads before that year's first month, as a zone receives it (timed on its
 own line, not part of the monthly figures; `--registers first` loads them all before month 1), and
@@ -115,8 +116,13 @@ def month_tables(zone: Zone, year: int, month: int) -> dict[str, pa.Table]:
     firm_ids, trade_ids = pc.take(zone.firms, firm_rows), pc.take(zone.trades, trade_rows)
     trade_rows = trade_rows + nf
 
+    def noise(m: int) -> np.ndarray:       # each unit's 1 ± NOISE of a month, whatever else is drawn
+        return np.random.default_rng([zone.seed, year, m, 7]).uniform(1 - NOISE, 1 + NOISE, len(zone.size))
+
+    this, last = noise(month), noise(month - 1)
+
     def form(ids: pa.Array, rows: np.ndarray, spec: dict) -> pa.Table:
-        return flows(rng, ids, spec, year, month, size[rows], zone.growth[rows], NOISE)
+        return flows(rng, ids, spec, year, month, size[rows], zone.growth[rows], NOISE, (this[rows], last[rows]))
 
     proj = projects(np.random.default_rng(zone.seed + 2), zone.n_projects, zone.firms, year, month)
     ytd = pc.multiply(pc.cast(proj["completed_investment_ytd"], pa.float64()), month / 6)   # grows by month
