@@ -65,20 +65,15 @@ def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_pref
 
 @task(name="enterprise-forecast-chunks-in-processes", cache_policy=NO_CACHE)
 def chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str, workers: int) -> list[dict]:
-    """Every chunk in `workers` local processes; per-worker figures are not collected here."""
+    """Every chunk in `workers` local processes (per-worker figures are collected on Dask only)."""
     from warehouse.forecasts import run_chunks_in_processes
 
-    started = time.perf_counter()
     files = run_chunks_in_processes(series_path, chunks, steps, folder, workers, n_paths=0)
-    seconds = time.perf_counter() - started
-    return [{"files": f, "pid": 0, "seconds": seconds / len(files), "series": len(ids), "peak_rss_kib": 0}
-            for f, ids in zip(files, chunks)]
+    return [{"files": f, "series": len(ids)} for f, ids in zip(files, chunks)]
 
 
 @task(name="gather-enterprise-forecasts", cache_policy=NO_CACHE)
 def gather(as_of: str, measure: str, outputs: list[dict]) -> dict:
-    import pyarrow.parquet as pq
-
     from warehouse.exports import write_atomic
     from warehouse.forecasts import read_chunk_files
 
@@ -86,14 +81,19 @@ def gather(as_of: str, measure: str, outputs: list[dict]) -> dict:
     tables = read_chunk_files([o["files"] for o in outputs])
     monthly, errors = tables.get("monthly"), tables.get("errors")
     target = settings.exports / "forecasts" / "enterprises" / f"forecast_enterprises_{measure}_{as_of}.parquet"
-    if monthly is not None and monthly.num_rows:
-        write_atomic(monthly, target)
-    if errors is not None and errors.num_rows:
-        pq.write_table(errors, target.with_name(target.stem + "_unusable.parquet"))
+    unusable = target.with_name(target.stem + "_unusable.parquet")
+    # this run's files replace an earlier run's, and a file this run has nothing for goes: a stale
+    # export must never pass for this run's
+    for table, path in ((monthly, target), (errors, unusable)):
+        if table is not None and table.num_rows:
+            write_atomic(table, path)
+        else:
+            path.unlink(missing_ok=True)
     n_fc = len(set(monthly["series_id"].to_pylist())) if monthly is not None and monthly.num_rows else 0
     n_err = errors.num_rows if errors is not None else 0
     run_log().info("%s %s: %d enterprises forecast, %d unusable series; %s", measure, as_of, n_fc, n_err, target)
-    return {"forecast": n_fc, "unusable": n_err, "export": str(target) if n_fc else None}
+    return {"forecast": n_fc, "unusable": n_err, "export": str(target) if n_fc else None,
+            "unusable_export": str(unusable) if n_err else None}
 
 
 @flow(name="enterprise-forecast", flow_run_name="enterprise-forecast-{measure}-{as_of}")
@@ -113,8 +113,11 @@ def enterprise_forecast_flow(as_of: str, measure: str = "gross_output_value", li
                    for n, ids in enumerate(plan["chunks"])]
         outputs = [f.result() for f in futures]
     result = gather(as_of, measure, outputs)
+    if result["forecast"] + result["unusable"] != plan["n_series"]:     # nothing may go missing unsaid
+        raise RuntimeError(f"{plan['n_series']} enterprise series prepared, but {result['forecast']} forecast "
+                           f"and {result['unusable']} listed as unusable")
     workers: dict[int, dict] = {}
-    for o in outputs:
+    for o in (o for o in outputs if "pid" in o):
         w = workers.setdefault(o["pid"], {"chunks": 0, "series": 0, "seconds": 0.0, "peak_rss_kib": 0})
         w["chunks"] += 1
         w["series"] += o["series"]

@@ -176,6 +176,8 @@ def test_enterprise_level_forecasts_one_series_per_enterprise_on_threads_and_on_
     threads = enterprise_forecast_with_runner("2024-06", chunk=3)
     assert (threads["series"], threads["forecast"], threads["unusable"], threads["chunks"]) == (4, 4, 0, 2)
     by_thread = enterprise_forecasts(zone)
+    assert threads["unusable_export"] is None and not any(
+        (zone / "exports" / "forecasts" / "enterprises").glob("*_unusable.parquet"))
     assert sorted(set(by_thread["series_id"].to_pylist())) == sorted(UNITS)
     assert {p.month for p in by_thread["period"].to_pylist()} == set(range(7, 13))
     monkeypatch.setenv("ZONESTAT_TASK_RUNNER", "dask")
@@ -186,3 +188,14 @@ def test_enterprise_level_forecasts_one_series_per_enterprise_on_threads_and_on_
     by_dask = enterprise_forecasts(zone)
     assert by_dask["series_id"].to_pylist() == by_thread["series_id"].to_pylist()
     assert by_dask["mean"].to_pylist() == pytest.approx(by_thread["mean"].to_pylist(), rel=1e-6)
+
+
+def test_forecast_enterprises_refuses_an_unknown_measure_before_anything_runs(zone):
+    from typer.testing import CliRunner
+
+    from zonestat.cli import app
+
+    result = CliRunner().invoke(app, ["forecast-enterprises", "--as-of", "2024-06", "--measure", "output"])
+    assert result.exit_code == 2, result.output
+    assert "unknown measure" in result.output and "gross_output_value" in result.output
+    assert not (zone / "exports" / "forecasts" / "enterprises").exists()

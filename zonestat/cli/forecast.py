@@ -18,6 +18,19 @@ where f.as_of = $as_of and f.breakdown = 'zone' order by i.headline nulls last, 
 
 
 
+def _month_to_forecast_from(as_of: str):
+    """The --as-of month as a date; a usage error when it is not a month or leaves nothing to forecast."""
+    from warehouse.indicators import PeriodError, parse_period
+
+    try:
+        period = parse_period(as_of)
+    except PeriodError as err:
+        raise fail(str(err), EXIT_USAGE) from err
+    if period.month == 12:
+        raise fail("--as-of 12 leaves no month to forecast; the year is complete", EXIT_USAGE)
+    return period
+
+
 def _pct(v) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
@@ -26,15 +39,9 @@ def forecast(as_of: str = typer.Option(..., "--as-of", help="Last month with dat
              targets: Optional[Path] = typer.Option(None, help="Targets file (default: the shipped targets/<year>.yaml)."),
              json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
     """预测: forecast the rest of the year, full-year growth against the annual target (Prefect flow)."""
-    from warehouse.indicators import PeriodError, parse_period
     from zonestat.cli.run import prefect_env
 
-    try:
-        period = parse_period(as_of)
-    except PeriodError as err:
-        raise fail(str(err), EXIT_USAGE) from err
-    if period.month == 12:
-        raise fail("--as-of 12 leaves no month to forecast; the year is complete", EXIT_USAGE)
+    period = _month_to_forecast_from(as_of)
     if targets is not None and not targets.is_file():
         raise fail(f"--targets {targets}: no such file (目标文件不存在)", EXIT_USAGE)
     require_db(settings())
@@ -105,23 +112,18 @@ def forecast_enterprises(as_of: str = typer.Option(..., "--as-of", help="Last mo
                          chunk: int = typer.Option(250, "--chunk", min=1, help="Series per task."),
                          json_out: bool = typer.Option(False, "--json")) -> None:
     """企业预测: one H2 forecast per enterprise for a measure, fanned out on the task runner (Dask for a province)."""
-    from warehouse.indicators import PeriodError, parse_period
+    from warehouse.catalog import load_catalog
     from zonestat.cli.run import prefect_env
 
-    try:
-        period = parse_period(as_of)
-    except PeriodError as err:
-        raise fail(str(err), EXIT_USAGE) from err
-    if period.month == 12:
-        raise fail("--as-of 12 leaves no month to forecast; the year is complete", EXIT_USAGE)
+    _month_to_forecast_from(as_of)
+    measures, _ = load_catalog()
+    if measure not in measures:
+        raise fail(f"--measure {measure}: unknown measure; one of: {', '.join(sorted(measures))}", EXIT_USAGE)
     require_db(settings())
     prefect_env()
     from flows.enterprise_forecast import enterprise_forecast_with_runner
 
-    try:
-        result = enterprise_forecast_with_runner(as_of, measure, limit, chunk)
-    except ValueError as err:
-        raise fail(str(err), EXIT_USAGE) from err
+    result = enterprise_forecast_with_runner(as_of, measure, limit, chunk)
     if json_out:
         print(to_json(result))
     else:
@@ -130,5 +132,7 @@ def forecast_enterprises(as_of: str = typer.Option(..., "--as-of", help="Last mo
                       f"gapped), {result['chunks']} chunks in {result['seconds']:.1f} s")
         if result["export"]:
             console.print(f"Parquet: {result['export']}")
+        if result["unusable_export"]:
+            console.print(f"未预测的企业及原因 enterprises left out, with the reason: {result['unusable_export']}")
     if not result["forecast"]:
         raise typer.Exit(1)
