@@ -293,7 +293,6 @@ def end_to_end(warehouse: Path, period: str, repeat: int, tmp: Path) -> None:
     """(a) `zonestat validate` and (b) the plain-SQL process, alternating, each on a fresh copy."""
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "OMP_NUM_THREADS": "1"}
     cli = str(Path(sys.executable).with_name("zonestat"))
-    months = None
     with duckdb_connect(warehouse) as con:
         months = con.execute("select count(distinct period) from core.industrial_output").fetchone()[0]
         rows = con.execute("select count(*) from core.industrial_output").fetchone()[0]
