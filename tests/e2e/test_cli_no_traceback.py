@@ -47,7 +47,7 @@ def test_every_setting_has_a_broken_case(tmp_path):
 
 def test_the_app_has_the_commands_of_the_readme():
     assert {"demo", "ingest", "loads", "query", "snapshot", "revisions", "validate", "followups", "indicators", "forecast",
-            "forecast-check", "forecast-file", "report", "run"} <= set(COMMANDS)
+            "forecast-check", "forecast-file", "report", "bulletin", "run"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from warehouse.db import session
 
-__all__ = ["build_report", "report_names"]
+__all__ = ["build_bulletin", "build_report", "report_names"]
 
 
 def report_names(period: dt.date) -> dict[str, str]:
@@ -18,17 +18,35 @@ def report_names(period: dt.date) -> dict[str, str]:
     return {"html": f"{stem}.html", "xlsx": f"{stem}.xlsx"}
 
 
+def build_bulletin(db_path: Path, period: dt.date, out_dir: Path) -> dict[str, Path]:
+    """The period's written bulletin (统计月报) as a Word file in out_dir (evaluating the months that
+    lack indicators, as the report does); returns {"docx": path}."""
+    from zonestat.report.bulletin import read_bulletin
+    from zonestat.report.data import check_filings, ensure_periods
+    from zonestat.report.word import write_docx
+
+    with session(db_path) as con:
+        check_filings(con, period)
+        ensure_periods(con, period)
+        bulletin = read_bulletin(con, period)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {"docx": write_docx(bulletin, out_dir / f"zonestat-bulletin-{period:%Y-%m}.docx")}
+
+
 def build_report(db_path: Path, period: dt.date, out_dir: Path, validation_dir: Path | None = None) -> dict[str, Path]:
     """Gather the period's tables (evaluating months that lack indicators), write the HTML page and
     the workbook into out_dir (each written to a temporary name, then renamed); returns the paths.
     With `validation_dir` (where the gate writes its pages), the data-quality section links the
     page of the period's latest validation run."""
+    from zonestat.report.bulletin import read_bulletin
     from zonestat.report.data import gather, validation_page
     from zonestat.report.html import render
     from zonestat.report.workbook import write_workbook
 
     with session(db_path) as con:
         data = gather(con, period)
+        data.bulletin = read_bulletin(con, period)
     out_dir = Path(out_dir)
     data.validation_page = validation_page(data.validation_run, validation_dir, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,7 @@ class ReportData:
     validation_run: dict | None = None
     validation_page: dict | None = None   # the latest run's offline page: path, and href from the report
     forecast_stale: dict | None = None
+    bulletin: object | None = None   # zonestat.report.bulletin.Bulletin: the written bulletin's text
     evaluated: list[dt.date] = field(default_factory=list)
 
     def table(self, name: str) -> list[dict]:

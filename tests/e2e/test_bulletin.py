@@ -1,0 +1,171 @@
+"""`zonestat bulletin`: the Word file re-read, and every number in it checked against the marts.
+
+Two zones: the literal zone of test_report_zone.py (provisional industrial figures, a literal
+forecast row) and, marked slow, the demo zone with a real forecast (every headline indicator).
+The expected figures are read from marts.indicator_values and marts.forecast_full_year here and
+rounded here (half away from zero, as DuckDB's round), independently of the bulletin's own SQL.
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from tests.e2e.test_report_zone import JUNE, add_forecast, build_zone
+from zonestat.cli import app
+
+runner = CliRunner()
+DATES = re.compile(r"\d{4}年|1-\d{1,2}月|\d{1,2}-12月|80%的可能|\d+个百分点之外")   # not figures
+NUMBER = re.compile(r"(增长|下降)?(-?\d+(?:\.\d+)?)(\*?)")
+
+
+def r(value: float, decimals: int) -> str:
+    """Round half away from zero at `decimals` and print with exactly that many places."""
+    scaled = value * 10 ** decimals
+    rounded = math.copysign(math.floor(abs(scaled) + 0.5), scaled) / 10 ** decimals
+    return f"{rounded:.{decimals}f}"
+
+
+def read_docx(path: Path) -> list[str]:
+    from docx import Document
+
+    return [p.text for p in Document(str(path)).paragraphs if p.text.strip()]
+
+
+def marts_figures(db: Path) -> tuple[dict, dict]:
+    """(indicator, member) -> (value text, status) at the indicator's decimals, and the outlook per indicator."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""
+            select v.indicator_id, v.member, v.value, i.decimals, v.status, v.current_amount
+            from marts.indicator_values as v join meta.indicators as i using (indicator_id)
+            where v.period = ? and v."window" = 'ytd' and v.breakdown in ('zone', 'local_industry')
+              and v.value is not null""", [JUNE]).fetchall()
+        outlook = con.execute("""
+            select indicator_id, ytd_actual, full_year_mean, growth_mean_pct, growth_lo_80_pct, growth_hi_80_pct,
+                   target_growth_pct, required_rest_growth_pct, prob_meet_target, status
+            from marts.forecast_full_year where as_of = ? and breakdown = 'zone'""", [JUNE]).fetchall() \
+            if con.execute("select count(*) from duckdb_tables() where table_name = 'forecast_full_year'").fetchone()[0] \
+            else []
+        decimals = dict(con.execute("select indicator_id, decimals from meta.indicators").fetchall())
+    figures = {(i, m): (r(v, d), s, a) for i, m, v, d, s, a in rows}
+    out = {}
+    for ident, ytd, fy, g, lo, hi, target, req, prob, status in outlook:
+        d = decimals[ident]
+        out[ident] = {"ytd": r(ytd / 1e4, 1), "full_year": r(fy / 1e4, 1), "growth": r(g, d), "lo": r(lo, d),
+                      "hi": r(hi, d), "target": r(target, d) if target is not None else None,
+                      "required": r(req, d) if req is not None else None,
+                      "prob": r(prob * 100, 0) if prob is not None else None, "status": status}
+    return figures, out
+
+
+def allowed_numbers(figures: dict, outlook: dict) -> set[str]:
+    """Every number the marts hold for the period, as printed (signed)."""
+    allowed = {v for v, _, _ in figures.values()}
+    allowed |= {r(a / 1e4, 1) for _, _, a in figures.values() if a is not None}
+    allowed |= {v for row in outlook.values() for k, v in row.items() if k != "status" and v is not None}
+    return allowed
+
+
+def printed_numbers(text: str) -> list[str]:
+    """The figures in the text, signed (下降4.5 -> -4.5), dates and fixed phrases taken out."""
+    out = []
+    for word, number, _ in NUMBER.findall(DATES.sub("", text)):
+        out.append(f"-{number}" if word == "下降" else number)
+    return out
+
+
+def check(paragraphs: list[str], figures: dict, outlook: dict) -> str:
+    """Every number in the bulletin is a figure of the marts; the key sentences carry the right ones."""
+    text = "".join(paragraphs)
+    stray = [n for n in printed_numbers(text) if n not in allowed_numbers(figures, outlook) | {"95"}]
+    assert stray == [], (stray, text)
+
+    def fig(ident: str, member: str = "全区", unit: str = "", change: bool = False) -> str:
+        value, status, _ = figures[(ident, member)]
+        star = "*" if status == "provisional" else ""
+        if change:
+            return ("增长" if not value.startswith("-") else "下降") + value.lstrip("-") + unit + star
+        return value + unit + star
+
+    assert f"全区规上工业总产值{fig('industrial_output_value', unit='亿元')}，按同口径计算同比" \
+           f"{fig('industrial_output_growth', unit='%', change=True)}" in text
+    for (ident, member), _ in figures.items():
+        if ident == "industrial_output_growth" and member != "全区":
+            assert fig(ident, member, "%", change=True) in text, member
+    assert f"完成固定资产投资{fig('fai_value', unit='亿元')}，同比{fig('fai_growth', unit='%', change=True)}" in text
+    assert f"零售额{fig('retail_sales_value', unit='亿元')}，按同口径计算同比" \
+           f"{fig('retail_sales_growth', unit='%', change=True)}" in text
+    if ("rd_expense_ratio", "全区") in figures:
+        assert f"研发费用占营业收入比重为{fig('rd_expense_ratio', unit='%')}" in text
+    for ident, row in outlook.items():
+        star = "*" if row["status"] == "provisional" else ""
+        assert f"累计完成{row['ytd']}亿元{star}，按当前走势测算，全年预计{row['full_year']}亿元{star}" in text, ident
+        if row["target"] is not None:
+            assert f"全年目标为增长{row['target']}%{star}" in text and f"可能性约为{row['prob']}%{star}" in text
+            assert f"需{'增长' if not row['required'].startswith('-') else '下降'}{row['required'].lstrip('-')}%{star}" \
+                in text
+    return text
+
+
+@pytest.fixture(scope="module")
+def zone(tmp_path_factory) -> Path:
+    db = build_zone(tmp_path_factory.mktemp("bulletin_zone"))
+    add_forecast(db)
+    return db
+
+
+def test_bulletin_numbers_match_the_marts_on_the_literal_zone(zone, monkeypatch, tmp_path):
+    monkeypatch.setenv("ZONESTAT_HOME", str(zone.parent))
+    monkeypatch.delenv("ZONESTAT_DB", raising=False)
+    done = runner.invoke(app, ["bulletin", "--period", "2024-06", "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    paragraphs = read_docx(tmp_path / "zonestat-bulletin-2024-06.docx")
+    assert paragraphs[0] == "经济开发区2024年1-6月经济运行简报"
+    figures, outlook = marts_figures(zone)
+    assert figures[("industrial_output_growth", "全区")][1] == "provisional"   # June: 4 of 5 filed
+    text = check(paragraphs, figures, outlook)
+    assert "规上工业产值：1-6月累计完成0.2亿元，" in text      # the literal forecast row: 1863 万元
+    assert "传统八大五金行业中1个*行业保持增长态势：电动工具增长" in text and "门业下降" in text
+    assert paragraphs[-1].startswith("注：带*的数据为初步数（报送率低于95%）")
+
+
+def test_bulletin_command_exits(zone, monkeypatch, tmp_path):
+    monkeypatch.setenv("ZONESTAT_HOME", str(zone.parent))
+    monkeypatch.delenv("ZONESTAT_DB", raising=False)
+    assert runner.invoke(app, ["bulletin", "--period", "2024-01"]).exit_code == 2
+    empty = runner.invoke(app, ["bulletin", "--period", "2024-09"])
+    assert empty.exit_code == 2 and "no filings for 2024-09" in empty.output and "Traceback" not in empty.output
+    monkeypatch.setenv("ZONESTAT_HOME", str(tmp_path / "nothing"))
+    assert runner.invoke(app, ["bulletin", "--period", "2024-06"]).exit_code == 2
+
+
+def test_the_report_page_carries_the_same_bulletin(zone, tmp_path):
+    from docx import Document  # noqa: F401 - the Word file and the page come from one Bulletin
+
+    from zonestat.report import build_bulletin, build_report
+
+    html = build_report(zone, JUNE, tmp_path)["html"].read_text(encoding="utf-8")
+    paragraphs = read_docx(build_bulletin(zone, JUNE, tmp_path)["docx"])
+    assert 'id="bulletin"' in html
+    for paragraph in paragraphs[1:]:
+        assert paragraph in html, paragraph
+
+
+@pytest.mark.slow
+def test_bulletin_numbers_match_the_marts_on_the_demo(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("bulletin_demo") / "zhome"
+    monkeypatch.setenv("ZONESTAT_HOME", str(home))
+    monkeypatch.delenv("ZONESTAT_DB", raising=False)
+    for args in (["demo"], ["forecast", "--as-of", "2024-06"], ["bulletin", "--period", "2024-06"]):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, (args, done.output)
+    paragraphs = read_docx(home / "reports" / "2024-06" / "zonestat-bulletin-2024-06.docx")
+    figures, outlook = marts_figures(home / "warehouse.duckdb")
+    assert len(outlook) >= 6 and all(row["target"] is not None for row in outlook.values())
+    text = check(paragraphs, figures, outlook)
+    assert "传统八大五金行业中7个行业保持增长态势" in text and "门业下降" in text
+    assert "*" not in text      # every demo figure is final
