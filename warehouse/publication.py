@@ -62,8 +62,9 @@ def mark_stale_forecasts(con: duckdb.DuckDBPyConnection, changed: set[dt.date], 
         return []
     stale = [r[0] for r in con.execute("select distinct as_of from marts.forecast_full_year where as_of >= ? "
                                        "order by as_of", [min(changed)]).fetchall()]
-    con.executemany("insert or replace into marts.forecast_stale values (?, now()::timestamp, ?)",
-                    [[as_of, reason] for as_of in stale])
+    if stale:   # DuckDB's executemany refuses an empty list (a load of a month after every forecast)
+        con.executemany("insert or replace into marts.forecast_stale values (?, now()::timestamp, ?)",
+                        [[as_of, reason] for as_of in stale])
     return stale
 
 
