@@ -13,12 +13,13 @@ import pyarrow as pa
 
 from warehouse.catalog import write_meta
 from warehouse.db import read_sql
+from warehouse.target_split import store_split
 from warehouse.targets import Targets
 
 N_PATHS = 1000
 SEED = 20240630
 JUNE_FOLDS = 3  # backtest on the last three years' "fit through June, forecast Jul-Dec"
-MARTS = ("forecast_monthly", "forecast_full_year", "forecast_backtest", "forecast_models")
+MARTS = ("forecast_monthly", "forecast_full_year", "forecast_backtest", "forecast_models", "target_split")
 
 
 def horizon(as_of: dt.date) -> int:
@@ -62,7 +63,8 @@ def series_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, series: pa.Table
              "base_full_year", "status"]
     table = pa.Table.from_pylist([dict(zip(names, r)) for r in rows])
     goals = [targets.growth_pct(r[1], r[2], r[3]) for r in rows]
-    return table.append_column("target_growth_pct", pa.array(goals, pa.float64()))
+    table = table.append_column("target_growth_pct", pa.array(goals, pa.float64()))
+    return table.append_column("split_rule", pa.array([targets.split_rule] * len(rows), pa.string()))
 
 
 def forecast_chunk(series: pa.Table, steps: int, n_paths: int = N_PATHS, seed: int = SEED,
@@ -165,6 +167,7 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
             con.unregister(name + "_arrow")
         _replace(con, "forecast_monthly", read_sql("marts/forecast_monthly.sql"), as_of)
         _replace(con, "forecast_full_year", read_sql("marts/forecast_full_year.sql"), as_of)
+        store_split(con, as_of, _replace)
         for name, key in (("forecast_backtest", "backtests"), ("forecast_models", "choices")):
             table = results.get(key)
             if table is not None and table.num_rows:

@@ -9,6 +9,7 @@ import yaml
 from warehouse.spec import CONFIG_DIR
 
 TARGET_DIR = CONFIG_DIR / "targets"
+SPLIT_RULES = ("base", "forecast")   # how the zone's target is split across local industries
 
 
 class TargetError(ValueError):
@@ -20,6 +21,7 @@ class Targets:
     year: int
     zone: dict[str, float] = field(default_factory=dict)
     members: dict[tuple[str, str], float] = field(default_factory=dict)
+    split_rule: str = "base"
 
     def growth_pct(self, indicator_id: str, breakdown: str, member: str) -> float | None:
         """A member's own target, else none (the zone target is the zone's, not every industry's)."""
@@ -38,6 +40,9 @@ def load_targets(year: int, path: Path | None = None) -> Targets:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if int(raw.get("year", year)) != year:
         raise TargetError(f"{path.name}: holds targets for {raw.get('year')}, not {year}")
+    split_rule = str(raw.get("split_rule", "base"))
+    if split_rule not in SPLIT_RULES:
+        raise TargetError(f"{path.name}: split_rule {split_rule!r} is not one of {list(SPLIT_RULES)}")
     zone, members = {}, {}
     for indicator, entry in (raw.get("targets") or {}).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("zone", 0), (int, float)):
@@ -46,4 +51,4 @@ def load_targets(year: int, path: Path | None = None) -> Targets:
             zone[indicator] = float(entry["zone"])
         for member, value in (entry.get("members") or {}).items():
             members[(indicator, str(member))] = float(value)
-    return Targets(year, zone, members)
+    return Targets(year, zone, members, split_rule)

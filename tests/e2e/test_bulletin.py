@@ -7,6 +7,7 @@ rounded here (half away from zero, as DuckDB's round), independently of the bull
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.e2e.test_report_zone import JUNE, add_forecast, build_zone
 from zonestat.cli import app
 
 runner = CliRunner()
+JULY = dt.date(2024, 7, 1)
 DATES = re.compile(r"\d{4}年|1-\d{1,2}月|\d{1,2}-12月|80%的可能|\d+个百分点之外")   # not figures
 NUMBER = re.compile(r"(增长|下降)?(-?\d+(?:\.\d+)?)(\*?)")
 
@@ -36,21 +38,28 @@ def read_docx(path: Path) -> list[str]:
     return [p.text for p in Document(str(path)).paragraphs if p.text.strip()]
 
 
-def marts_figures(db: Path) -> tuple[dict, dict]:
-    """(indicator, member) -> (value text, status) at the indicator's decimals, and the outlook per indicator."""
+def marts_figures(db: Path, period=JUNE) -> tuple[dict, dict]:
+    """(indicator, member) -> (value text, status, amount) at the indicator's decimals, the outlook per
+    indicator and the zone's progress against its target path (marts.target_tracking), per indicator."""
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("""
             select v.indicator_id, v.member, v.value, i.decimals, v.status, v.current_amount
             from marts.indicator_values as v join meta.indicators as i using (indicator_id)
             where v.period = ? and v."window" = 'ytd' and v.breakdown in ('zone', 'local_industry')
-              and v.value is not null""", [JUNE]).fetchall()
+              and v.value is not null""", [period]).fetchall()
         outlook = con.execute("""
             select indicator_id, ytd_actual, full_year_mean, growth_mean_pct, growth_lo_80_pct, growth_hi_80_pct,
                    target_growth_pct, required_rest_growth_pct, prob_meet_target, status
-            from marts.forecast_full_year where as_of = ? and breakdown = 'zone'""", [JUNE]).fetchall() \
+            from marts.forecast_full_year where as_of = ? and breakdown = 'zone'""", [period]).fetchall() \
             if con.execute("select count(*) from duckdb_tables() where table_name = 'forecast_full_year'").fetchone()[0] \
             else []
         decimals = dict(con.execute("select indicator_id, decimals from meta.indicators").fetchall())
+        tracking = con.execute("""
+            select indicator_id, as_of, target_full_year, done_pct, path_pct, gap_pp from marts.target_tracking
+            where period = ? and breakdown = 'zone' and actual_ytd is not null
+              and as_of = (select max(as_of) from marts.target_split where as_of <= ?)""", [period, period]).fetchall() \
+            if con.execute("select count(*) from duckdb_tables() where table_name = 'target_split'").fetchone()[0] \
+            else []
     figures = {(i, m): (r(v, d), s, a) for i, m, v, d, s, a in rows}
     out = {}
     for ident, ytd, fy, g, lo, hi, target, req, prob, status in outlook:
@@ -59,6 +68,10 @@ def marts_figures(db: Path) -> tuple[dict, dict]:
                       "hi": r(hi, d), "target": r(target, d) if target is not None else None,
                       "required": r(req, d) if req is not None else None,
                       "prob": r(prob * 100, 0) if prob is not None else None, "status": status}
+    for ident, as_of, target, done, path, gap in tracking:
+        d = decimals[ident]
+        out.setdefault(ident, {})["tracking"] = {"target": r(target / 1e4, 1), "done": r(done, d), "path": r(path, d),
+                                                 "gap": r(gap, d) if as_of < period else None}
     return figures, out
 
 
@@ -66,7 +79,8 @@ def allowed_numbers(figures: dict, outlook: dict) -> set[str]:
     """Every number the marts hold for the period, as printed (signed)."""
     allowed = {v for v, _, _ in figures.values()}
     allowed |= {r(a / 1e4, 1) for _, _, a in figures.values() if a is not None}
-    allowed |= {v for row in outlook.values() for k, v in row.items() if k != "status" and v is not None}
+    allowed |= {v for row in outlook.values() for k, v in row.items() if k not in ("status", "tracking") and v is not None}
+    allowed |= {v for row in outlook.values() for v in row.get("tracking", {}).values() if v is not None}
     return allowed
 
 
@@ -102,6 +116,14 @@ def check(paragraphs: list[str], figures: dict, outlook: dict) -> str:
     if ("rd_expense_ratio", "全区") in figures:
         assert f"研发费用占营业收入比重为{fig('rd_expense_ratio', unit='%')}" in text
     for ident, row in outlook.items():
+        if "tracking" in row:
+            t = row["tracking"]
+            assert f"累计完成全年目标（{t['target']}亿元）的{t['done']}%" in text, ident
+            if t["gap"] is not None:
+                words = "超过进度" if not t["gap"].startswith("-") else "落后进度"
+                assert f"按序时进度应完成{t['path']}%，{words}{t['gap'].lstrip('-')}个百分点" in text, ident
+        if "status" not in row:
+            continue
         star = "*" if row["status"] == "provisional" else ""
         assert f"累计完成{row['ytd']}亿元{star}，按当前走势测算，全年预计{row['full_year']}亿元{star}" in text, ident
         if row["target"] is not None:
@@ -169,3 +191,36 @@ def test_bulletin_numbers_match_the_marts_on_the_demo(tmp_path_factory, monkeypa
     text = check(paragraphs, figures, outlook)
     assert "传统八大五金行业中7个行业保持增长态势" in text and "门业下降" in text
     assert "*" not in text      # every demo figure is final
+    assert all("tracking" in row for row in outlook.values()) and "全年目标进度" in text
+    # a later month's filings: the path's actuals follow (the split stays the one made in June)
+    july = home / "demo" / "filings" / "2024-07"
+    for args in (["ingest", str(july)], ["bulletin", "--period", "2024-07"], ["report", "--period", "2024-07"]):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, (args, done.output)
+    paragraphs = read_docx(home / "reports" / "2024-07" / "zonestat-bulletin-2024-07.docx")
+    figures, outlook = marts_figures(home / "warehouse.duckdb", JULY)
+    assert len(outlook) >= 6 and all(row["tracking"]["gap"] is not None for row in outlook.values())
+    text = check(paragraphs, figures, outlook)
+    assert "1-7月，全区规上工业总产值" in text and "五、全年走势预判" not in text   # no forecast as of July
+    workbook_split_matches_the_mart(home, JULY)
+
+
+def workbook_split_matches_the_mart(home: Path, period) -> None:
+    """The workbook's 目标分解 sheet holds marts.target_split's June rows; shares add up per indicator."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(home / "reports" / f"{period:%Y-%m}" / f"zonestat-report-{period:%Y-%m}.xlsx")["目标分解"]
+    header = [c.value for c in ws[1]]
+    got = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        expected = con.execute("select count(*), sum(target_full_year) filter (where breakdown = 'zone') "
+                               "from marts.target_split where as_of = ?", [JUNE]).fetchone()
+    target = next(h for h in header if h.startswith("全年目标"))
+    zone = [g for g in got if g[header[1]] == "全区"]
+    assert len(got) == expected[0] and sum(g[target] for g in zone) == pytest.approx(expected[1])
+    for ind in {g[header[0]] for g in got}:
+        rows = [g for g in got if g[header[0]] == ind]
+        if len(rows) == 1:        # retail: no breakdown by industry, the zone is tracked alone
+            continue
+        industries = sum(g[target] for g in rows if g[header[1]] != "全区")
+        assert industries == pytest.approx(next(g[target] for g in rows if g[header[1]] == "全区"))

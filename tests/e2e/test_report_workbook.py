@@ -36,7 +36,7 @@ def marts(db: Path, sql: str, params: list) -> list[dict]:
 
 def test_sheets_in_order(made):
     _, wb = made
-    assert wb.sheetnames == ["说明 About", "主要指标", "分行业", "月度走势", "全年预测", "月度预测", "报送情况",
+    assert wb.sheetnames == ["说明 About", "主要指标", "分行业", "月度走势", "全年预测", "月度预测", "目标分解", "目标进度", "报送情况",
                              "问题原因", "跟进名单", "名录外单位", "数据来源"]
 
 

@@ -35,6 +35,7 @@ def test_the_shipped_wording_loads_and_names_only_known_fields():
     ("{period_label}，固定资产投资{fai_growth:percent}。", "unknown format {fai_growth:percent}"),
     ("全区固定资产投资{fai_value:change}。", "{fai_value:change} needs a percent figure"),
     ("全区固定资产投资{fai_value。", "template 'investment, sentence 2'"),
+    ("固定资产投资{fai_growth:gap}。", "{fai_growth:gap} needs a gap in points"),
 ])
 def test_a_wrong_template_fails_at_load_naming_the_template(tmp_path, sentence, message):
     path = _variant(tmp_path, lambda raw: _paragraph(raw, "investment")["sentences"].append(sentence))
@@ -56,6 +57,8 @@ def test_a_figure_is_written_as_a_bulletin_writes_it():
     assert Figure(0.0, 1, "%").text("change") == "持平"
     assert Figure(462.4, 1, "亿元", provisional=True).text("unit") == "462.4亿元*"
     assert Figure(7, 0, "个").text("") == "7"
+    assert Figure(-1.2, 1, "个百分点").text("gap") == "落后进度1.2个百分点"
+    assert Figure(0.3, 1, "个百分点").text("gap") == "超过进度0.3个百分点"
     assert fill("同比{g:change}，共{n}个", {"g": Figure(3.0, 1, "%"), "n": Figure(None, 0)}) is None
     assert fill("其中{xs}。", {"xs": []}) is None and fill("其中{xs}。", {"xs": ["甲", "乙"]}) == "其中甲、乙。"
 

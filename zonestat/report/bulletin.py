@@ -79,6 +79,15 @@ def outlook_values(row: dict, amount_decimals: int) -> dict:
             "target": pct("target"), "required": pct("required"), "prob": pct("prob", 0)}
 
 
+def tracking_values(row: dict, amount_decimals: int) -> dict:
+    provisional, d = row["status"] == "provisional", int(row["decimals"])
+    amount = lambda key: Figure(row[key], amount_decimals, "亿元", provisional)  # noqa: E731
+    return {"label": row["label"], "done_pct": Figure(row["done_pct"], d, "%", provisional),
+            "path_pct": Figure(row["path_pct"], d, "%", provisional),
+            "gap_pp": Figure(row["gap_pp"], d, "个百分点", provisional),
+            "actual": amount("actual"), "path_amount": amount("path_amount"), "target_amount": amount("target_amount")}
+
+
 def _sentences(name: str, sentences: tuple[str, ...], values: dict, left_out: list[str]) -> str | None:
     filled = []
     for n, sentence in enumerate(sentences, 1):
@@ -98,7 +107,8 @@ def compose(wording: Wording, period: dt.date, figures: list[dict], outlook: lis
     by_industry = [r for r in figures if r["breakdown"] == "local_industry"]
     growth_rows = [r for r in by_industry if r["indicator_id"] == "industrial_output_growth"]
     amounts = {r["member"]: r["value"] for r in by_industry if r["indicator_id"] == "industrial_output_value"}
-    per_row = {"outlook": [outlook_values(r, wording.amount_decimals) for r in outlook], "tracking": tracking or []}
+    per_row = {"outlook": [outlook_values(r, wording.amount_decimals) for r in outlook],
+               "tracking": [tracking_values(r, wording.amount_decimals) for r in tracking or []]}
     sections, left_out = [], []
     for sec in wording.sections:
         paragraphs = []
@@ -133,7 +143,9 @@ def read_bulletin(con: duckdb.DuckDBPyConnection, period: dt.date, wording: Word
     figures = fetch_dicts(con, read_sql("reports/bulletin_figures.sql"), params)
     outlook = fetch_dicts(con, read_sql("reports/bulletin_outlook.sql"), params) \
         if _has_table(con, "forecast_full_year") else []
-    bulletin = compose(wording, period, figures, outlook)
+    tracking = fetch_dicts(con, read_sql("reports/bulletin_tracking.sql"), params) \
+        if _has_table(con, "target_split") else []
+    bulletin = compose(wording, period, figures, outlook, tracking)
     if outlook and _has_table(con, "forecast_stale"):
         stale = con.execute("select reason from marts.forecast_stale where as_of = ?", [period]).fetchone()
         if stale and wording.stale_note:

@@ -48,6 +48,8 @@ class ReportData:
     validation_run: dict | None = None
     validation_page: dict | None = None   # the latest run's offline page: path, and href from the report
     forecast_stale: dict | None = None
+    target_split: list[dict] = field(default_factory=list)   # marts.target_split, latest as-of in the year
+    tracking: list[dict] = field(default_factory=list)       # marts.target_tracking: path and actuals
     bulletin: object | None = None   # zonestat.report.bulletin.Bulletin: the written bulletin's text
     evaluated: list[dt.date] = field(default_factory=list)
 
@@ -163,6 +165,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
     headline = query(con, "report_headline", period=period)
     outlook, monthly = forecast_rows(con, period)
     build = query(con, "report_build_info", period=period)
+    split = table_exists(con, "marts", "target_split")
     return ReportData(
         period=period, period_label=headline[0]["period_label"] if headline else period_label(period),
         generated_at=dt.datetime.now().replace(microsecond=0), headline=headline,
@@ -174,4 +177,13 @@ def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
         forecast_stale=next(iter(fetch_dicts(con, "select as_of, marked_at, reason from marts.forecast_stale "
                                                   "where as_of = ?", [period])), None),
         build=build[0] if build else {},
-        validation_run=latest_validation_run(con, period) if validation else None, evaluated=evaluated)
+        validation_run=latest_validation_run(con, period) if validation else None, evaluated=evaluated,
+        target_split=query(con, "report_target_split", period=period) if split else [],
+        tracking=tracking_rows(con, period) if split else [])
+
+
+def tracking_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[dict]:
+    from warehouse.target_split import ensure_tracking_view
+
+    ensure_tracking_view(con)    # a view: (re)made here too, so a warehouse from before it has one
+    return query(con, "report_target_tracking", period=period)

@@ -72,6 +72,23 @@ TABLES = {t.name: t for t in (
         C("mean", "均值(万元)", "Mean (10k yuan)", "num1"), C("lo_80", "80%下限", "80% low", "num1"),
         C("hi_80", "80%上限", "80% high", "num1"), C("lo_95", "95%下限", "95% low", "num1"),
         C("hi_95", "95%上限", "95% high", "num1"))),
+    Table("target_split", "目标分解", "全年目标分行业分解 Annual target split by industry", (
+        C("label_zh", "指标", "Indicator"), C("member_label", "行业", "Industry"), C("rule_label", "分解规则", "Rule"),
+        C("override_growth_pct", "自定目标%", "Own target %", "num1"),
+        C("base_full_year", "上年基数(万元)", "Base, last year (10k yuan)", "num1"),
+        C("target_full_year", "全年目标(万元)", "Full-year target (10k yuan)", "num1"),
+        C("target_share_pct", "占全区目标%", "Share of the zone's target %", "num1"),
+        C("target_growth_pct", "目标增速%", "Target growth %", "num1"),
+        C("required_rest_growth_pct", "余月需增速%", "Required rest-of-year growth %", "num1"),
+        C("prob_meet_target", "达标概率", "P(meet share)", "prob"))),
+    Table("tracking", "目标进度", "全年目标进度 Target path and progress", (
+        C("label_zh", "指标", "Indicator"), C("member_label", "行业", "Industry"), C("period", "月份", "Month", "date"),
+        C("path_ytd", "目标路径累计(万元)", "Path, YTD (10k yuan)", "num1"),
+        C("path_month", "当月应完成(万元)", "Due in the month (10k yuan)", "num1"),
+        C("path_pct", "序时进度%", "Path, % of target", "num1"),
+        C("actual_ytd", "实际累计(万元)", "Actual YTD (10k yuan)", "num1"),
+        C("done_pct", "完成目标%", "Done, % of target", "num1"),
+        C("gap_pp", "快慢(百分点)", "Ahead (+) / behind (-), pp", "num1"))),
     Table("filings", "报送情况", "报表报送情况 Filings received against expected", (
         C("form", "表式", "Form"), C("form_label", "表名", "Form name"),
         C("expected_units", "应报", "Expected", "int"), C("filed_units", "已报", "Received", "int"),

@@ -18,14 +18,15 @@ from warehouse.spec import CONFIG_DIR
 
 WORDING_FILE = CONFIG_DIR / "bulletin.yaml"
 KINDS = ("figures", "industries", "outlook", "tracking")
-FORMATS = {"": "the number", "change": "增长x% / 下降x% / 持平", "unit": "the number with its unit"}
+FORMATS = {"": "the number", "change": "增长x% / 下降x% / 持平", "unit": "the number with its unit",
+           "gap": "超过进度x个百分点 / 落后进度x个百分点 / 与进度持平"}
 COMMON = {"period_label": "text", "year": "text", "rest_label": "text"}
 KIND_FIELDS = {
     "industries": {"hardware_growing": "list", "hardware_falling": "list", "other_industries": "list"},
     "outlook": {"label": "text", "ytd": "amount", "full_year": "amount", "growth": "pct", "growth_lo_80": "pct",
                 "growth_hi_80": "pct", "target": "pct", "required": "pct", "prob": "pct"},
-    "tracking": {"label": "text", "month_label": "text", "done_pct": "pct", "path_pct": "pct", "gap_pp": "pp",
-                 "actual": "amount", "path_amount": "amount", "target_amount": "amount"},
+    "tracking": {"label": "text", "done_pct": "pct", "path_pct": "pct", "gap_pp": "pp", "actual": "amount",
+                 "path_amount": "amount", "target_amount": "amount"},
 }
 ITEM_FIELDS = {"industry": "text", "growth": "pct", "amount": "amount"}
 TYPE_OF_KIND = {"growth": "pct", "ratio": "pct", "share": "pct", "level": "amount", "count": "count"}
@@ -46,7 +47,11 @@ class Figure:
 
     def text(self, fmt: str) -> str:
         star = "*" if self.provisional else ""
-        number = f"{abs(self.value) if fmt == 'change' else self.value:.{self.decimals}f}"
+        number = f"{abs(self.value) if fmt in ('change', 'gap') else self.value:.{self.decimals}f}"
+        if fmt == "gap":
+            if self.value == 0:
+                return "与进度持平" + star
+            return ("超过进度" if self.value > 0 else "落后进度") + number + self.unit + star
         if fmt == "change":
             if self.value == 0:
                 return "持平" + star
@@ -98,6 +103,8 @@ def _check(template: str, where: str, known: dict[str, str]) -> None:
                                f"known: {', '.join(f for f in FORMATS if f)}")
         if spec == "change" and known[name] not in ("pct", "pp"):
             raise WordingError(f"{WORDING_FILE.name}: template {where!r}: {{{name}:change}} needs a percent figure")
+        if spec == "gap" and known[name] != "pp":
+            raise WordingError(f"{WORDING_FILE.name}: template {where!r}: {{{name}:gap}} needs a gap in points")
 
 
 def known_fields(kind: str) -> dict[str, str]:
