@@ -71,16 +71,16 @@ def test_every_chart_renders_with_chinese_text_and_no_errors(browser, reports, t
     assert [u for u in seen["requests"] if not u.startswith(("file:", "data:"))] == []
     assert "开发区主要经济指标简报" in page.title()
     assert "2024年1-6月 开发区主要经济指标简报" in page.locator("h1").inner_text()
-    charts = page.locator("figure.chart svg").evaluate_all(f"svgs => svgs.map({MARKS})")
+    charts = page.locator("figure.chart:not(.chart-narrow) svg").evaluate_all(f"svgs => svgs.map({MARKS})")
     # industries, six monthly trend charts (the catalog's forecast indicators), one fan chart
     assert len(charts) == 8
     for chart in charts:
         assert chart["w"] > 200 and chart["h"] > 100, chart
         assert chart["marks"] > 0 and chart["texts"] > 5, chart
-    fan = page.locator("#forecast .fan svg")
+    fan = page.locator("#forecast .fan .chart-wide svg")
     assert fan.locator("polygon.band").count() == 2 and fan.locator("line.target").count() == 1
     assert "81%" in page.locator("#forecast dd.prob").inner_text()
-    assert page.locator("#industries rect.bar").count() == 4   # 电动工具 and 门业: growth and pull
+    assert page.locator("#chart-industries rect.bar").count() == 4   # 电动工具 and 门业: growth and pull
     headline = page.locator("table.headline")
     assert "规上工业产值增速" in headline.inner_text()
     output = page.locator('tr[data-indicator="industrial_output_growth"]')
@@ -110,7 +110,7 @@ def test_screenshot_of_a_copy_elsewhere_still_renders(browser, reports, tmp_path
     moved = tmp_path / "moved.html"
     shutil.copy(reports["forecast"], moved)
     page, seen = open_report(browser, moved, tmp_path / "moved.png")
-    assert seen["errors"] == [] and page.locator("figure.chart svg").count() == 8
+    assert seen["errors"] == [] and page.locator("figure.chart:not(.chart-narrow) svg").count() == 8
 
 
 def test_a_cjk_font_is_installed_so_the_screenshots_show_chinese():

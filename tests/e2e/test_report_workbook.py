@@ -69,7 +69,8 @@ def test_industry_sheet_is_the_local_industry_breakdown(made):
 
 def test_trend_sheet_has_both_years_month_by_month(made):
     db, wb = made
-    expected = marts(db, "select i.label_zh, v.period, v.current_amount from marts.indicator_values v join "
+    expected = marts(db, "select replace(i.label_zh, '增速', '') as label_zh, v.period, v.current_amount "
+                         "from marts.indicator_values v join "
                          "meta.indicators i using (indicator_id) where i.forecast and v.breakdown = 'zone' and "
                          "v.\"window\" = 'month' and v.period <= ?", [JUNE])
     got = {(r["指标"], r["报告期"].date()): r["本月(万元)"] for r in sheet_rows(wb, "月度走势")}
@@ -77,7 +78,7 @@ def test_trend_sheet_has_both_years_month_by_month(made):
     for e in expected:
         assert got[(e["label_zh"], e["period"])] == pytest.approx(e["current_amount"])
     # spot check by hand: industrial output 2023-03, five units x one month: (1000+800+600+300+500) / 10
-    assert got[("规上工业产值增速", dt.date(2023, 3, 1))] == pytest.approx(320.0)
+    assert got[("规上工业产值", dt.date(2023, 3, 1))] == pytest.approx(320.0)   # an amount, labelled as one
 
 
 def test_forecast_sheets_are_the_forecast_marts(made):
@@ -85,8 +86,8 @@ def test_forecast_sheets_are_the_forecast_marts(made):
     full = sheet_rows(wb, "全年预测")
     assert len(full) == 1 and full[0]["指标"] == "规上工业产值增速"
     row = marts(db, "select * from marts.forecast_full_year", [])[0]
-    assert (full[0]["全年预测(万元)"], full[0]["下半年需增速%"], full[0]["达标概率"]) == (
-        row["full_year_mean"], row["required_rest_growth_pct"], row["prob_meet_target"])
+    assert (full[0]["全年预测(亿元)"], full[0]["下半年需增速%"], full[0]["达标概率"]) == (
+        pytest.approx(row["full_year_mean"] / 1e4), row["required_rest_growth_pct"], row["prob_meet_target"])
     monthly = sheet_rows(wb, "月度预测")
     assert [r["月份"].month for r in monthly] == list(range(7, 13))
     assert [r["95%上限"] for r in monthly] == [r["hi_95"] for r in marts(
@@ -110,3 +111,14 @@ def test_sources_sheet_names_the_loads(made):
     june = {r["表式"]: r for r in sheet_rows(wb, "数据来源") if r["报告期"] == "2024-06"}
     assert june["B204-1"]["批次号"] == str(loads["B204-1_2024.csv"]) and june["B204-1"]["文件"] == "B204-1_2024.csv"
     assert june["206-1"]["批次号"] == str(loads["206-1_2024.csv"])
+
+
+def test_every_table_sheet_prints_on_a4_across_the_page_width(made):
+    _, wb = made
+    for ws in wb.worksheets[1:]:
+        setup = ws.page_setup
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1", ws.title
+    amounts = [c.value for c in wb["全年预测"][1]]
+    assert "已完成(亿元) YTD actual (100m yuan)" in amounts and "模型 Model" in amounts
+    assert all(isinstance(r["年"], int) for r in sheet_rows(wb, "月度走势"))

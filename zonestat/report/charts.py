@@ -41,39 +41,56 @@ def _bar_panel(rows: list[dict], key: str, x0: float, x1: float, top: float, row
     return parts
 
 
-def industry_bars(rows: list[dict], zone_growth: float | None) -> Markup:
-    """Growth by local industry, sorted, beside each industry's pull on the zone's growth."""
-    row_h, top, label_w = 28, 34, 190
-    height = top + row_h * max(len(rows), 1) + 28
-    parts: list[str] = []
+def _industry_labels(rows: list[dict], label_w: float, top: float, row_h: float, width: float,
+                     english: bool) -> list[str]:
+    stripes, labels = [], []
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h * 0.65
         mark = " *" if r.get("status") == "provisional" else ""   # provisional figures, as in the tables
-        parts.append(text(label_w - 8, y, r["label_zh"] + mark, text_anchor="end", font_size=13))
-        parts.append(text(label_w - 8, y + 11, r["label_en"], text_anchor="end", font_size=9, fill=MUTED))
+        labels.append(text(label_w - 8, y - (3 if english else 0), r["label_zh"] + mark, text_anchor="end",
+                           font_size=13))
+        if english:
+            labels.append(text(label_w - 8, y + 9, r["label_en"], text_anchor="end", font_size=10.5, fill=MUTED))
         if i % 2 == 0:
-            parts.insert(0, el("rect", x=0, y=top + i * row_h, width=800, height=row_h, fill="#f7f9fb"))
-    parts += _bar_panel(rows, "growth_pct", label_w + 10, label_w + 330, top, row_h,
-                        "增速 growth (%)", "%", zone_growth)
-    parts += _bar_panel(rows, "pull_pp", label_w + 390, 780, top, row_h,
-                        "拉动 pull on zone growth (百分点 pp)", " pp")
-    return svg(800, height, "分行业增速与拉动 Growth and pull by local industry", *parts)
+            stripes.append(el("rect", x=0, y=top + i * row_h, width=width, height=row_h, fill="#f7f9fb"))
+    return stripes + labels
+
+
+def industry_bars(rows: list[dict], zone_growth: float | None, width: int = 800) -> Markup:
+    """Growth by local industry, sorted, beside each industry's pull on the zone's growth; below
+    600 wide (a phone) the pull panel goes under the growth panel and the English names are left out."""
+    title = "分行业增速与拉动 Growth and pull by local industry"
+    row_h, top, n = 30, 34, max(len(rows), 1)
+    if width >= 600:
+        label_w = 190
+        parts = _industry_labels(rows, label_w, top, row_h, width, english=True)
+        parts += _bar_panel(rows, "growth_pct", label_w + 10, label_w + 330, top, row_h,
+                            "增速 growth (%)", "%", zone_growth)
+        parts += _bar_panel(rows, "pull_pp", label_w + 390, width - 20, top, row_h,
+                            "拉动 pull on zone growth (百分点 pp)", " pp")
+        return svg(width, top + row_h * n + 28, title, *parts)
+    label_w, second = 100, top + row_h * n + 64
+    parts = _industry_labels(rows, label_w, top, row_h, width, english=False)
+    parts += _bar_panel(rows, "growth_pct", label_w + 6, width - 44, top, row_h, "增速 growth (%)", "%", zone_growth)
+    parts += _industry_labels(rows, label_w, second, row_h, width, english=False)
+    parts += _bar_panel(rows, "pull_pp", label_w + 6, width - 44, second, row_h, "拉动 pull (百分点 pp)", " pp")
+    return svg(width, second + row_h * n + 12, title, *parts)
 
 
 def _y_axis(lo: float, hi: float, top: float, bottom: float, left: float, right: float,
             unit: str) -> tuple[Scale, list[str]]:
     ticks = nice_ticks(lo, hi, 4)
     scale = Scale(ticks[0], ticks[-1], bottom, top)
-    parts = [text(left - 6, top - 10, unit, font_size=10, fill=MUTED, text_anchor="end")]
+    parts = [text(left - 6, top - 10, unit, font_size=11, fill=MUTED, text_anchor="end")]
     for t in ticks:
         parts += [line(left, scale(t), right, scale(t)),
-                  text(left - 6, scale(t) + 4, fmt_tick(t), font_size=10, fill=MUTED, text_anchor="end")]
+                  text(left - 6, scale(t) + 4, fmt_tick(t), font_size=11, fill=MUTED, text_anchor="end")]
     return scale, parts
 
 
 def _x_axis(left: float, right: float, bottom: float, every: int = 1) -> tuple[Scale, list[str]]:
     scale = Scale(MONTHS[0], MONTHS[-1], left, right)
-    parts = [text(scale(m), bottom + 15, month_label(m), font_size=10, fill=MUTED, text_anchor="middle")
+    parts = [text(scale(m), bottom + 15, month_label(m), font_size=11, fill=MUTED, text_anchor="middle")
              for m in MONTHS if (m - 2) % every == 0]
     return scale, parts
 
@@ -99,11 +116,11 @@ def trend_lines(label_zh: str, label_en: str, year: int, this_year: list[tuple[i
     ys, y_parts = _y_axis(min(0.0, min(values)), max(values), top, bottom, left, right, "亿元")
     xs, x_parts = _x_axis(left, right, bottom, every=2)
     legend = [line(left, 40, left + 22, 40, stroke=THIS_YEAR, stroke_width=2),
-              text(left + 26, 44, f"{year}年 this year", font_size=10),
+              text(left + 26, 44, f"{year}年 this year", font_size=11),
               line(left + 140, 40, left + 162, 40, stroke=LAST_YEAR, stroke_width=2, stroke_dasharray="5 4"),
-              text(left + 166, 44, f"{year - 1}年 last year", font_size=10)]
+              text(left + 166, 44, f"{year - 1}年 last year", font_size=11)]
     parts = [text(8, 16, label_zh, font_weight="bold", font_size=13),
-             text(8, 29, label_en + " · 本月 monthly", font_size=10, fill=MUTED)]
+             text(8, 30, label_en + " · 本月 monthly", font_size=11, fill=MUTED)]
     parts += y_parts + x_parts + legend
     parts += _series(last_year, xs, ys, LAST_YEAR, f"{year - 1}年", dashed=True)
     parts += _series(this_year, xs, ys, THIS_YEAR, f"{year}年")

@@ -170,8 +170,8 @@ def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
         period=period, period_label=headline[0]["period_label"] if headline else period_label(period),
         generated_at=dt.datetime.now().replace(microsecond=0), headline=headline,
         industries=query(con, "report_industries", period=period, indicator=INDUSTRY_INDICATOR),
-        trends=query(con, "report_trends", period=period), forecast=outlook, forecast_monthly=monthly,
-        filings=query(con, "report_filings"), reasons=query(con, "report_quality_reasons", period=period),
+        trends=worded(query(con, "report_trends", period=period)), forecast=outlook, forecast_monthly=monthly,
+        filings=query(con, "report_filings"), reasons=worded(query(con, "report_quality_reasons", period=period)),
         followups=query(con, "report_followups"), lineage=query(con, "report_lineage", period=period),
         outside=query(con, "report_outside_register", period=period),
         forecast_stale=next(iter(fetch_dicts(con, "select as_of, marked_at, reason from marts.forecast_stale "
@@ -180,6 +180,19 @@ def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
         validation_run=latest_validation_run(con, period) if validation else None, evaluated=evaluated,
         target_split=query(con, "report_target_split", period=period) if split else [],
         tracking=tracking_rows(con, period) if split else [])
+
+
+def worded(rows: list[dict]) -> list[dict]:
+    """Words for users: a trend row is labelled by its amount (规上工业产值, not 规上工业产值增速), a
+    load check's reason gets its Chinese in front."""
+    from zonestat.report.labels import reason_words
+
+    for row in rows:
+        if "label_zh" in row and "month_amount" in row:
+            row["amount_label"] = row["label_zh"].replace("增速", "")
+        if "check_name" in row and row.get("source") != "validation":
+            row["check_name"] = reason_words(row["check_name"])
+    return rows
 
 
 def tracking_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[dict]:

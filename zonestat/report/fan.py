@@ -97,30 +97,33 @@ def _y_range(fan: Fan) -> tuple[float, float]:
     return 0.0, max(values or [1.0])
 
 
-def fan_chart(fan: Fan, label_zh: str, label_en: str, target_growth: float | None) -> Markup:
+def fan_chart(fan: Fan, label_zh: str, label_en: str, target_growth: float | None, width: int = 760) -> Markup:
     """Draw the fan (亿元, or 万元 for small totals): actual line, 95% and 80% bands, mean path,
-    annual target line, and a zoomed strip of the full-year band against the target at the right."""
-    width, height, left, right, top, bottom = 760, 340, 64, 560, 72, 306
+    annual target line, and a zoomed strip of the full-year band against the target at the right.
+    `width` below 600 draws the phone's version: legend on two rows, every other month labelled."""
+    narrow = width < 600
+    height, left, top, bottom = 340, 52 if narrow else 64, 86 if narrow else 72, 306
+    right = width - (140 if narrow else 200)
     divisor, unit = display_unit(fan)
     fan = fan.scaled(divisor)
     ticks = nice_ticks(0.0, _y_range(fan)[1] * 1.05, 5)
     ys, xs = Scale(ticks[0], ticks[-1], bottom, top), Scale(2, 12, left, right)
     parts = [text(8, 18, f"{label_zh} 累计 year to date", font_weight="bold", font_size=13),
-             text(8, 32, f"{label_en} · {unit}, cumulative", font_size=10, fill=MUTED)]
-    parts += _legend(8, 54)
+             text(8, 33, f"{label_en} · {unit}, cumulative", font_size=11, fill=MUTED)]
+    parts += _legend(8, 54, per_row=3 if narrow else 5)
     for t in ticks:
         parts += [line(left, ys(t), right, ys(t), stroke=GRID),
-                  text(left - 6, ys(t) + 4, fmt_tick(t), font_size=10, fill=MUTED, text_anchor="end")]
-    parts += [text(xs(m), bottom + 16, month_label(m), font_size=10, fill=MUTED, text_anchor="middle")
-              for m in range(2, 13)]
+                  text(left - 6, ys(t) + 4, fmt_tick(t), font_size=11, fill=MUTED, text_anchor="end")]
+    parts += [text(xs(m), bottom + 16, month_label(m), font_size=11, fill=MUTED, text_anchor="middle")
+              for m in range(2, 13) if not narrow or m % 2 == 0]
     for level, colour in BANDS:
         band = fan.bands.get(level)
         if band:
             outline = [(xs(m), ys(lo)) for m, lo, _ in band] + [(xs(m), ys(hi)) for m, _, hi in reversed(band)]
             parts.append(polygon(outline, fill=colour, class_=f"band band-{level}", stroke="none"))
     parts += _lines(fan, xs, ys, unit)
-    parts += _target(fan, xs, ys, right, target_growth, unit, ticks[-1] - ticks[0])
-    parts += _strip(fan, right + 60, top, bottom)
+    parts += _target(fan, xs, ys, right, target_growth, unit, ticks[-1] - ticks[0], short=narrow)
+    parts += _strip(fan, right + (44 if narrow else 60), top, bottom)
     return svg(width, height, f"{label_zh} {label_en}: 下半年预测 H2 forecast", *parts)
 
 
@@ -138,14 +141,14 @@ def _lines(fan: Fan, xs: Scale, ys: Scale, unit: str) -> list[str]:
 
 
 def _target(fan: Fan, xs: Scale, ys: Scale, right: float, target_growth: float | None, unit: str,
-            span: float) -> list[str]:
+            span: float, short: bool = False) -> list[str]:
     if fan.target is None:
         return []
     y = ys(fan.target)
     growth = "" if target_growth is None else f" ({target_growth:+.1f}%)"
     return [line(xs(2), y, right, y, stroke=TARGET, stroke_width=1.5, stroke_dasharray="8 3", class_="target"),
-            text(xs(2) + 4, y - 6, f"年度目标 annual target {amount(fan.target, span / 100)} {unit}{growth}",
-                 font_size=11, fill=TARGET)]
+            text(xs(2) + 4, y - 6, f"{'目标' if short else '年度目标 annual target'} {amount(fan.target, span / 100)}"
+                 f"{'' if short else ' ' + unit}{growth}", font_size=11, fill=TARGET)]
 
 
 def _strip(fan: Fan, x: float, top: float, bottom: float) -> list[str]:
@@ -157,36 +160,36 @@ def _strip(fan: Fan, x: float, top: float, bottom: float) -> list[str]:
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.15 or abs(mean) * 0.05 or 1.0
     ys, span = Scale(lo - pad, hi + pad, bottom, top + 10), hi - lo
-    parts = [text(x + 20, top - 2, "全年 full year", font_size=11, text_anchor="middle", font_weight="bold"),
+    parts = [text(x + 20, top - 6, "全年 full year", font_size=11, text_anchor="middle", font_weight="bold"),
              line(x - 30, top + 4, x - 30, bottom, stroke=GRID, stroke_dasharray="2 3")]
     for band, colour in ((band95, BANDS[0][1]), (band80, BANDS[1][1])):
         if band:
             parts.append(el("rect", x=x, y=ys(band[2]), width=40, height=max(ys(band[1]) - ys(band[2]), 1.0),
                             fill=colour, class_="band strip"))
-            parts += [text(x + 44, ys(v) + 4, amount(v, span), font_size=9, fill=MUTED)
+            parts += [text(x + 44, ys(v) + 4, amount(v, span), font_size=10.5, fill=MUTED)
                       for v in band[1:] if band is band95]
     parts += [line(x - 4, ys(mean), x + 44, ys(mean), stroke="#2f6fb3", stroke_width=2.5),
-              text(x - 8, ys(mean) + 4, amount(mean, span), font_size=10, fill="#2f6fb3", text_anchor="end")]
+              text(x - 8, ys(mean) + 4, amount(mean, span), font_size=11, fill="#2f6fb3", text_anchor="end")]
     if fan.target is not None:
         y = ys(fan.target)
         gap = y - ys(mean)   # keep the two labels apart when the target sits on the mean
         label_y = y + (0 if abs(gap) >= 12 else (12 - abs(gap)) * (1 if gap >= 0 else -1))
         parts += [line(x - 4, y, x + 44, y, stroke=TARGET, stroke_width=1.5, stroke_dasharray="4 2"),
-                  text(x - 8, label_y + 4, amount(fan.target, span), font_size=10, fill=TARGET, text_anchor="end")]
+                  text(x - 8, label_y + 4, amount(fan.target, span), font_size=11, fill=TARGET, text_anchor="end")]
     return parts
 
 
-def _legend(x: float, y: float) -> list[str]:
+def _legend(x: float, y: float, per_row: int = 5) -> list[str]:
     items = [("#1f2933", "实际 actual", "line"), ("#2f6fb3", "预测均值 mean", "dash"),
              ("#a9c7ea", "80% 区间 band", "box"), ("#d6e4f5", "95% 区间 band", "box"),
              (TARGET, "年度目标 target", "dash")]
     parts = []
     for i, (colour, label, kind) in enumerate(items):
-        xx = x + i * 120
+        xx, yy = x + (i % per_row) * 126, y + (i // per_row) * 16
         if kind == "box":
-            parts.append(el("rect", x=xx, y=y - 8, width=20, height=10, fill=colour))
+            parts.append(el("rect", x=xx, y=yy - 8, width=20, height=10, fill=colour))
         else:
-            parts.append(line(xx, y - 3, xx + 20, y - 3, stroke=colour, stroke_width=2,
+            parts.append(line(xx, yy - 3, xx + 20, yy - 3, stroke=colour, stroke_width=2,
                               stroke_dasharray="5 3" if kind == "dash" else None))
-        parts.append(text(xx + 26, y + 1, label, font_size=10))
+        parts.append(text(xx + 26, yy + 1, label, font_size=11))
     return parts

@@ -56,8 +56,9 @@ def fan_panels(data: ReportData) -> list[dict]:
                   and r["year"] == data.period.year and r["ytd_amount"] is not None]
         monthly = [m for m in data.forecast_monthly if m["indicator_id"] == ident]
         fan = cumulative_fan(actual, row, monthly)
-        panels.append({"row": row, "chart": fan_chart(fan, row["label_zh"], row["label_en"],
-                                                      row["target_growth_pct"])})
+        panels.append({"row": row, "chart": fan_chart(fan, row["label_zh"], row["label_en"], row["target_growth_pct"]),
+                       "chart_narrow": fan_chart(fan, row["label_zh"], row["label_en"], row["target_growth_pct"],
+                                                 width=400)})
     return panels
 
 
@@ -71,9 +72,13 @@ def context(data: ReportData) -> dict:
         "period_en": f"Jan-{month} {data.period.year}",
         "provisional": [r["label_zh"] for r in data.headline if r["status"] == "provisional"],
         "industry_chart": industry_bars(data.industries, zone["value"] if zone else None),
+        "industry_chart_narrow": industry_bars(data.industries, zone["value"] if zone else None, width=400),
         "industry_label": zone["label_zh"] if zone else INDUSTRY_INDICATOR,
         "trend_charts": trend_charts(data), "fans": fan_panels(data),
         "evaluated": [f"{p:%Y-%m}" for p in data.evaluated],
+        "split_main": [r for r in data.target_split if r["indicator_id"] == data.target_split[0]["indicator_id"]]
+        if data.target_split else [],
+        "split_rest": [r for r in data.target_split if r["indicator_id"] != data.target_split[0]["indicator_id"]],
         "lineage_this": [r for r in data.lineage if r["period"].year == data.period.year],
         "lineage_last": [r for r in data.lineage if r["period"].year != data.period.year],
     }

@@ -1,8 +1,9 @@
 """The report's tables, declared once: the HTML page and the workbook both render these columns.
 
-A column's `fmt` says how to show a value: text, int, num1, num2, pct1 (a number of percent),
-yi (万元 shown as 亿元), wan, prob (0..1 shown as percent), date, datetime, list, value (the
-indicator's own decimals and unit, from the row).
+A column's `fmt` says how to show a value: text, int, year (no thousands separator), num1, num2,
+yi (万元 shown and written as 亿元, one decimal), prob (0..1 shown as percent), date, datetime, list,
+value and dec (the indicator's own decimals, from the row's `decimals`), model (a forecast model id in
+plain words: 指数平滑, ARIMA, 组合(...)).
 """
 from __future__ import annotations
 
@@ -52,20 +53,20 @@ TABLES = {t.name: t for t in (
         C("n_filed", "已报", "Filed", "int"), C("n_in_scope", "应报", "In scope", "int"),
         C("status_label", "状态", "Status"))),
     Table("trends", "月度走势", "月度走势 Monthly trends", (
-        C("label_zh", "指标", "Indicator"), C("period", "报告期", "Period", "date"),
-        C("year", "年", "Year", "int"), C("month", "月", "Month", "int"),
+        C("amount_label", "指标", "Indicator"), C("period", "报告期", "Period", "date"),
+        C("year", "年", "Year", "year"), C("month", "月", "Month", "int"),
         C("month_amount", "本月(万元)", "Month (10k yuan)", "num1"),
         C("ytd_amount", "累计(万元)", "YTD (10k yuan)", "num1"),
         C("status_label", "状态", "Status"))),
     Table("forecast", "全年预测", "全年预测 Full-year outlook", (
-        C("label_zh", "指标", "Indicator"), C("ytd_actual", "已完成(万元)", "YTD actual (10k yuan)", "num1"),
-        C("full_year_mean", "全年预测(万元)", "Full year (10k yuan)", "num1"),
-        C("growth_mean_pct", "预测增速%", "Forecast growth %", "num1"),
-        C("growth_lo_80_pct", "80%下限%", "80% low %", "num1"), C("growth_hi_80_pct", "80%上限%", "80% high %", "num1"),
-        C("growth_lo_95_pct", "95%下限%", "95% low %", "num1"), C("growth_hi_95_pct", "95%上限%", "95% high %", "num1"),
-        C("target_growth_pct", "目标增速%", "Target %", "num1"),
-        C("required_rest_growth_pct", "下半年需增速%", "Required rest-of-year growth %", "num1"),
-        C("prob_meet_target", "达标概率", "P(meet target)", "prob"), C("model", "模型", "Model"),
+        C("label_zh", "指标", "Indicator"), C("ytd_actual", "已完成(亿元)", "YTD actual (100m yuan)", "yi"),
+        C("full_year_mean", "全年预测(亿元)", "Full year (100m yuan)", "yi"),
+        C("growth_mean_pct", "预测增速%", "Forecast growth %", "dec"),
+        C("growth_lo_80_pct", "80%下限%", "80% low %", "dec"), C("growth_hi_80_pct", "80%上限%", "80% high %", "dec"),
+        C("growth_lo_95_pct", "95%下限%", "95% low %", "dec"), C("growth_hi_95_pct", "95%上限%", "95% high %", "dec"),
+        C("target_growth_pct", "目标增速%", "Target %", "dec"),
+        C("required_rest_growth_pct", "下半年需增速%", "Required rest-of-year growth %", "dec"),
+        C("prob_meet_target", "达标概率", "P(meet target)", "prob"), C("model", "模型", "Model", "model"),
         C("status", "预测状态", "Forecast status"))),
     Table("forecast_monthly", "月度预测", "月度预测 Monthly forecast", (
         C("label_zh", "指标", "Indicator"), C("period", "月份", "Month", "date"),
@@ -74,19 +75,19 @@ TABLES = {t.name: t for t in (
         C("hi_95", "95%上限", "95% high", "num1"))),
     Table("target_split", "目标分解", "全年目标分行业分解 Annual target split by industry", (
         C("label_zh", "指标", "Indicator"), C("member_label", "行业", "Industry"), C("rule_label", "分解规则", "Rule"),
-        C("override_growth_pct", "自定目标%", "Own target %", "num1"),
-        C("base_full_year", "上年基数(万元)", "Base, last year (10k yuan)", "num1"),
-        C("target_full_year", "全年目标(万元)", "Full-year target (10k yuan)", "num1"),
+        C("override_growth_pct", "自定目标%", "Own target %", "dec"),
+        C("base_full_year", "上年基数(亿元)", "Base, last year (100m yuan)", "yi"),
+        C("target_full_year", "全年目标(亿元)", "Full-year target (100m yuan)", "yi"),
         C("target_share_pct", "占全区目标%", "Share of the zone's target %", "num1"),
-        C("target_growth_pct", "目标增速%", "Target growth %", "num1"),
-        C("required_rest_growth_pct", "余月需增速%", "Required rest-of-year growth %", "num1"),
+        C("target_growth_pct", "目标增速%", "Target growth %", "dec"),
+        C("required_rest_growth_pct", "余月需增速%", "Required rest-of-year growth %", "dec"),
         C("prob_meet_target", "达标概率", "P(meet share)", "prob"))),
     Table("tracking", "目标进度", "全年目标进度 Target path and progress", (
         C("label_zh", "指标", "Indicator"), C("member_label", "行业", "Industry"), C("period", "月份", "Month", "date"),
-        C("path_ytd", "目标路径累计(万元)", "Path, YTD (10k yuan)", "num1"),
-        C("path_month", "当月应完成(万元)", "Due in the month (10k yuan)", "num1"),
+        C("path_ytd", "目标路径累计(亿元)", "Path, YTD (100m yuan)", "yi"),
+        C("path_month", "当月应完成(亿元)", "Due in the month (100m yuan)", "yi"),
         C("path_pct", "序时进度%", "Path, % of target", "num1"),
-        C("actual_ytd", "实际累计(万元)", "Actual YTD (10k yuan)", "num1"),
+        C("actual_ytd", "实际累计(亿元)", "Actual YTD (100m yuan)", "yi"),
         C("done_pct", "完成目标%", "Done, % of target", "num1"),
         C("gap_pp", "快慢(百分点)", "Ahead (+) / behind (-), pp", "num1"))),
     Table("filings", "报送情况", "报表报送情况 Filings received against expected", (
@@ -122,9 +123,17 @@ def show(value, fmt: str, row: dict | None = None) -> str:
     """A value as the page shows it (the workbook keeps the raw value and a number format)."""
     if value is None or value == "":
         return "—" if fmt != "text" else ""
-    if fmt == "value":
+    if fmt in ("value", "dec"):
         decimals = (row or {}).get("decimals") or 0
         return f"{value:,.{decimals}f}"
+    if fmt == "yi":
+        return f"{value / 1e4:,.1f}"
+    if fmt == "year":
+        return str(value)
+    if fmt == "model":
+        from zonestat.report.labels import model_words
+
+        return model_words(value)
     if fmt == "int":
         return f"{value:,}"
     if fmt in ("num1", "num2"):
@@ -140,5 +149,5 @@ def show(value, fmt: str, row: dict | None = None) -> str:
     return str(value)
 
 
-NUMBER_FORMATS = {"int": "#,##0", "num1": "#,##0.0", "num2": "#,##0.00", "prob": "0%", "date": "yyyy-mm",
+NUMBER_FORMATS = {"int": "#,##0", "year": "0", "yi": "#,##0.0", "num1": "#,##0.0", "num2": "#,##0.00", "prob": "0%", "date": "yyyy-mm",
                   "datetime": "yyyy-mm-dd hh:mm"}

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zonestat.report.data import ReportData
+from zonestat.report.labels import model_words
 from zonestat.report.tables import NUMBER_FORMATS, TABLES, Table
 
 ALERT_FILLS = {"alert": "F4C7BE", "good": "C8E6C9"}
@@ -28,12 +29,16 @@ def _put(ws: Worksheet, row: int, col: int, value, fmt: str = "text", decimals: 
     cell = ws.cell(row=row, column=col)
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
+    if fmt == "yi" and value is not None:
+        value = value / 1e4            # the heading says 亿元
+    if fmt == "model":
+        value = model_words(value)
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
         return
     cell.value = value
-    if fmt == "value" and decimals is not None:
+    if fmt in ("value", "dec") and decimals is not None:
         cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
     elif fmt in NUMBER_FORMATS and value is not None:
         cell.number_format = NUMBER_FORMATS[fmt]
@@ -56,11 +61,21 @@ def write_table(ws: Worksheet, table: Table, rows: list[dict]) -> None:
     if not rows:
         _put(ws, 2, 1, EMPTY_NOTE.get(table.name, "无 none"))
     ws.freeze_panes = "A2"
+    print_setup(ws)
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(rows) + 1}"
     for col, column in enumerate(table.columns, start=1):
         longest = max([len(str(row.get(column.key) or "")) for row in rows[:200]] + [len(column.zh) * 2, 8])
         ws.column_dimensions[get_column_letter(col)].width = min(longest + 2, 60)
+
+
+def print_setup(ws: Worksheet) -> None:
+    """A4 landscape, every column on the page's width, the header row repeated on each page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _colour_headline(ws: Worksheet, rows: list[dict]) -> None:

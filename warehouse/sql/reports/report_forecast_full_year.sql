@@ -16,6 +16,7 @@ final as (
         o.indicator_id,
         coalesce(i.label_zh, o.indicator_id) as label_zh,
         coalesce(i.label_en, o.indicator_id) as label_en,
+        coalesce(i.decimals, 1) as decimals,
         o.as_of,
         o.model,
         o.status,

@@ -16,6 +16,7 @@ final as (
         s.as_of,
         s.indicator_id,
         coalesce(i.label_zh, s.indicator_id) as label_zh,
+        coalesce(i.decimals, 1) as decimals,
         s.breakdown,
         s.member,
         case s.breakdown when 'zone' then '全区' else coalesce(li.label_zh, s.member) end as member_label,

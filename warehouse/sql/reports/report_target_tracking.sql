@@ -15,6 +15,7 @@ final as (
         t.as_of,
         t.indicator_id,
         coalesce(i.label_zh, t.indicator_id) as label_zh,
+        coalesce(i.decimals, 1) as decimals,
         t.breakdown,
         t.member,
         t.member_label,
