@@ -153,6 +153,10 @@ def test_bulletin_numbers_match_the_marts_on_the_literal_zone(zone, monkeypatch,
     assert "规上工业产值：1-6月累计完成0.2亿元，" in text      # the literal forecast row: 1863 万元
     assert "传统八大五金行业中1个*行业保持增长态势：电动工具增长" in text and "门业下降" in text
     assert paragraphs[-1].startswith("注：带*的数据为初步数（报送率低于95%）")
+    from docx import Document
+
+    section = Document(str(tmp_path / "zonestat-bulletin-2024-06.docx")).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)     # A4
 
 
 def test_bulletin_command_exits(zone, monkeypatch, tmp_path):

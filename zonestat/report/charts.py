@@ -36,7 +36,14 @@ def _bar_panel(rows: list[dict], key: str, x0: float, x1: float, top: float, row
         parts.append(el("rect", el("title", tip), x=left, y=y + 4, width=max(right - left, 1.0),
                         height=row_h - 8, fill=POS if value >= 0 else NEG, class_="bar"))
         anchor, tx = ("start", right + 4) if value >= 0 else ("end", left - 4)
-        parts.append(text(tx, y + row_h * 0.65, f"{value:+.1f}", font_size=11, text_anchor=anchor, stroke="#fff",
+        label = f"{value:+.1f}"
+        if ref is not None:   # a label across the zone's line moves to its far side, clear of it
+            span = 6.5 * len(label) + 2
+            if anchor == "start" and tx - 2 <= scale(ref) <= tx + span:
+                tx = scale(ref) + 4
+            elif anchor == "end" and tx - span <= scale(ref) <= tx + 2:
+                tx = scale(ref) - 4
+        parts.append(text(tx, y + row_h * 0.65, label, font_size=11, text_anchor=anchor, stroke="#fff",
                           stroke_width=3, paint_order="stroke"))   # a halo keeps it legible over lines
     return parts
 
