@@ -130,15 +130,17 @@ def evaluate_indicators(period: str) -> dict:
 
 @task(name="build-report", cache_policy=NO_CACHE)
 def build_report(period: str) -> dict[str, str]:
-    """The planners' HTML report and workbook for the period, under $ZONESTAT_HOME/reports/YYYY-MM/."""
+    """The planners' HTML report and workbook and the written bulletin (.docx) for the period, under
+    $ZONESTAT_HOME/reports/YYYY-MM/."""
     from warehouse.indicators import parse_period
-    from zonestat.report import build_report as build
+    from zonestat.report import build_bulletin, build_report as build
     from zonestat.report.data import NoFilings
 
     settings = load_settings()
     try:
         written = build(settings.db_path, parse_period(period), settings.reports / period,
                         validation_dir=settings.validation_dir)
+        written.update(build_bulletin(settings.db_path, parse_period(period), settings.reports / period))
     except NoFilings as err:
         run_log().warning("%s: report skipped: %s", period, err)
         return {"report": f"skipped: {err}"}

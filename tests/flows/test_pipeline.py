@@ -100,3 +100,4 @@ def test_critical_check_stops_the_run_with_a_clear_message(home, inbox):
     assert page.endswith("validation-run-2.html") and page in result["briefing"]
     report = (home / "reports" / "2024-03" / "zonestat-report-2024-03.html").read_text(encoding="utf-8")
     assert 'href="../../validation/2024-03/validation-run-2.html"' in report
+    assert (home / "reports" / "2024-03" / "zonestat-bulletin-2024-03.docx").is_file()   # the written bulletin too
