@@ -228,3 +228,21 @@ def workbook_split_matches_the_mart(home: Path, period) -> None:
             continue
         industries = sum(g[target] for g in rows if g[header[1]] != "全区")
         assert industries == pytest.approx(next(g[target] for g in rows if g[header[1]] == "全区"))
+
+
+def test_a_revision_after_the_forecast_is_said_in_the_bulletin(zone, tmp_path):
+    """A change reaching June after the forecast was made marks it stale: the bulletin says so."""
+    import shutil
+
+    from warehouse.db import session
+    from warehouse.publication import mark_stale_forecasts
+    from zonestat.report import build_bulletin
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(zone, db)
+    before = read_docx(build_bulletin(db, JUNE, tmp_path / "before")["docx"])
+    with session(db) as con:
+        assert mark_stale_forecasts(con, {JUNE}, "refresh after loads 99") == [JUNE]
+    after = read_docx(build_bulletin(db, JUNE, tmp_path / "after")["docx"])
+    assert after[:-1] == before and not any("尚待重新测算" in p for p in before)
+    assert after[-1] == "注：全年预测与目标分解所依据的数据此后已有修订（refresh after loads 99），尚待重新测算。"

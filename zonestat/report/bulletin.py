@@ -146,8 +146,10 @@ def read_bulletin(con: duckdb.DuckDBPyConnection, period: dt.date, wording: Word
     tracking = fetch_dicts(con, read_sql("reports/bulletin_tracking.sql"), params) \
         if _has_table(con, "target_split") else []
     bulletin = compose(wording, period, figures, outlook, tracking)
-    if outlook and _has_table(con, "forecast_stale"):
-        stale = con.execute("select reason from marts.forecast_stale where as_of = ?", [period]).fetchone()
+    made = ({period} if outlook else set()) | {r["as_of"] for r in tracking}   # the forecasts and splits quoted
+    if made and _has_table(con, "forecast_stale"):
+        stale = con.execute("select reason from marts.forecast_stale where list_contains(?, as_of) order by as_of",
+                            [sorted(made)]).fetchone()
         if stale and wording.stale_note:
             bulletin.stale_note = fill(wording.stale_note, {"reason": stale[0] or "数据修订"})
     return bulletin

@@ -54,9 +54,9 @@ def write_docx(bulletin: Bulletin, path: Path, subtitle: str | None = None) -> P
             para.paragraph_format.first_line_indent = Pt(32)  # two characters, as printed bulletins are
             para.paragraph_format.line_spacing = Pt(28)
             _font(para.add_run(text), BODY_FONT, 16)
-    if bulletin.note:
-        note = doc.add_paragraph()
-        _font(note.add_run(bulletin.note), BODY_FONT, 12)
+    for text in (bulletin.note, bulletin.stale_note):
+        if text:
+            _font(doc.add_paragraph().add_run(text), BODY_FONT, 12)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     doc.save(str(tmp))

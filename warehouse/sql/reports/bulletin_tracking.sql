@@ -15,6 +15,7 @@ final as (
     select
         coalesce(i.headline, 100) as sort_order,
         t.indicator_id,
+        t.as_of,
         replace(i.label_zh, '增速', '') as label,
         i.decimals,
         round(t.done_pct, i.decimals) as done_pct,
