@@ -82,10 +82,27 @@ def outlook_values(row: dict, amount_decimals: int) -> dict:
 def tracking_values(row: dict, amount_decimals: int) -> dict:
     provisional, d = row["status"] == "provisional", int(row["decimals"])
     amount = lambda key: Figure(row[key], amount_decimals, "亿元", provisional)  # noqa: E731
-    return {"label": row["label"], "done_pct": Figure(row["done_pct"], d, "%", provisional),
+    return {"label": row["label"], "industry": row.get("member_label"),
+            "done_pct": Figure(row["done_pct"], d, "%", provisional),
             "path_pct": Figure(row["path_pct"], d, "%", provisional),
             "gap_pp": Figure(row["gap_pp"], d, "个百分点", provisional),
             "actual": amount("actual"), "path_amount": amount("path_amount"), "target_amount": amount("target_amount")}
+
+
+def tracking_paragraphs(wording: Wording, rows: list[dict]) -> list[dict]:
+    """One set of values per indicator (its zone row), with its industries behind and ahead of their
+    paths (most behind first, most ahead first), each written with `tracking_item`."""
+    out = []
+    for zone in (r for r in rows if r.get("breakdown", "zone") == "zone"):
+        values = tracking_values(zone, wording.amount_decimals)
+        mine = [r for r in rows if r.get("breakdown") == "local_industry" and r["indicator_id"] == zone["indicator_id"]
+                and r["gap_pp"] is not None]
+        items = lambda rs: [t for t in (fill(wording.tracking_item, tracking_values(r, wording.amount_decimals))  # noqa: E731
+                                        for r in rs) if t] if wording.tracking_item else []
+        values["industries_behind"] = items(sorted((r for r in mine if r["gap_pp"] < 0), key=lambda r: r["gap_pp"]))
+        values["industries_ahead"] = items(sorted((r for r in mine if r["gap_pp"] > 0), key=lambda r: -r["gap_pp"]))
+        out.append(values)
+    return out
 
 
 def _sentences(name: str, sentences: tuple[str, ...], values: dict, left_out: list[str]) -> str | None:
@@ -108,7 +125,7 @@ def compose(wording: Wording, period: dt.date, figures: list[dict], outlook: lis
     growth_rows = [r for r in by_industry if r["indicator_id"] == "industrial_output_growth"]
     amounts = {r["member"]: r["value"] for r in by_industry if r["indicator_id"] == "industrial_output_value"}
     per_row = {"outlook": [outlook_values(r, wording.amount_decimals) for r in outlook],
-               "tracking": [tracking_values(r, wording.amount_decimals) for r in tracking or []]}
+               "tracking": tracking_paragraphs(wording, tracking or [])}
     sections, left_out = [], []
     for sec in wording.sections:
         paragraphs = []

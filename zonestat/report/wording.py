@@ -26,9 +26,11 @@ KIND_FIELDS = {
     "outlook": {"label": "text", "ytd": "amount", "full_year": "amount", "growth": "pct", "growth_lo_80": "pct",
                 "growth_hi_80": "pct", "target": "pct", "required": "pct", "prob": "pct"},
     "tracking": {"label": "text", "done_pct": "pct", "path_pct": "pct", "gap_pp": "pp", "actual": "amount",
-                 "path_amount": "amount", "target_amount": "amount"},
+                 "path_amount": "amount", "target_amount": "amount", "industries_behind": "list",
+                 "industries_ahead": "list"},
 }
 ITEM_FIELDS = {"industry": "text", "growth": "pct", "amount": "amount"}
+TRACKING_ITEM_FIELDS = {"industry": "text", "gap_pp": "pp", "done_pct": "pct"}
 TYPE_OF_KIND = {"growth": "pct", "ratio": "pct", "share": "pct", "level": "amount", "count": "count"}
 
 
@@ -79,6 +81,7 @@ class Wording:
     title: str
     provisional_note: str
     industry_item: str
+    tracking_item: str
     stale_note: str
     amount_decimals: int
     sections: tuple[Section, ...]
@@ -129,6 +132,7 @@ def load_wording(path: Path = WORDING_FILE) -> Wording:
     _check(raw["title"], "title", COMMON)
     _check(raw["provisional_note"], "provisional_note", {"min_coverage": "text"})
     _check(raw["industry_item"], "industry_item", ITEM_FIELDS)
+    _check(raw.get("tracking_item", ""), "tracking_item", TRACKING_ITEM_FIELDS)
     _check(raw.get("stale_note", ""), "stale_note", {"reason": "text"})
     sections, seen = [], set()
     for sec in raw["sections"]:
@@ -149,7 +153,7 @@ def load_wording(path: Path = WORDING_FILE) -> Wording:
             paragraphs.append(Paragraph(name, kind, sentences))
         sections.append(Section(str(sec.get("heading", "")), tuple(paragraphs)))
     return Wording(title=raw["title"], provisional_note=raw["provisional_note"], industry_item=raw["industry_item"],
-                   stale_note=raw.get("stale_note", ""),
+                   stale_note=raw.get("stale_note", ""), tracking_item=raw.get("tracking_item", ""),
                    amount_decimals=int(raw.get("amount_decimals", 1)), sections=tuple(sections))
 
 
