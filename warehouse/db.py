@@ -14,11 +14,7 @@ from warehouse.holders import describe_process, holder_pid
 from warehouse.spec import Contract, FormSpec, load_contract
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-# asof_loop_join_threshold 0: an ASOF join is always planned as one. DuckDB otherwise turns it into
-# a nested loop when it *estimates* the left side under 64 rows; the core month derivation's
-# estimate after a semi join can be 18 for 29k rows, which made one incremental build take 189 s
-# instead of 0.5 s (benchmarks/months.py, month 2).
-_CONFIG = {"autoinstall_known_extensions": False, "asof_loop_join_threshold": 0}
+_CONFIG = {"autoinstall_known_extensions": False}
 RAW_TEXT_COMPRESSION = " using compression zstd"
 # typing macros (staging's fingerprint includes them) and the core layer's month derivation
 MACRO_FILES = ("init/macros.sql", "init/core_macros.sql")
