@@ -134,7 +134,7 @@ def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Ro
     """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text))."""
     (name, grid, top, left, rows, layout), skipped = _pick_sheet(path, locate)
     body, key = [], header_key(layout.headers)
-    for n, cells in rows[layout.header_index + 1:]:
+    for n, cells in rows[layout.body_index:]:
         if kind := skip_kind(cells, key):
             skipped.append((n, kind, " | ".join(c or "" for c in cells).rstrip(" |")))
         else:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.corpus import BARE, HEADERS, Case, csv_text, row, staged, values, write_text
+from tests.conftest import credit_code
+from tests.corpus import BARE, HEADERS, JUNE, Case, csv_text, row, staged, values, write_text
 
 _MONEY = slice(2, 9)
 
@@ -222,9 +223,56 @@ def _xls_folder() -> Case:
                 write, loads=[("legacy.xls", "loaded", 5, 5, 0)], staged=[(*staged(i), i + 2) for i in range(1, 6)])
 
 
+def _two_row_header() -> Case:
+    """GB18030 CSV as a statistical system exports a form: a title, the indicator over a merged cell
+    with its columns named on the row below (本月 | 本年累计 | 上年同期累计, the unit with the
+    indicator), then the row numbering the columns (甲 乙 1 2 ...). Every column is read by its two
+    names; the two rows are recorded as the header's continuation, not rejected as data."""
+    top = ["统一社会信用代码", "报告期", "工业总产值(当年价格)(千元)", "", "", "工业销售产值(当年价格)(千元)", "",
+           "出口交货值(千元)", ""]
+    below = ["", "", "本月", "本年累计", "上年同期累计", "本月", "本年累计", "本月", "本年累计"]
+    codes = ["甲", "乙"] + [str(k) for k in range(1, 8)]
+    lines = ["2024年6月 规模以上工业企业产值 (B204-1表)", ",".join(top), ",".join(below), ",".join(codes)]
+    lines += [",".join(row(i)) for i in range(1, 6)]
+    return Case("two_row_header.csv", "4", "header over two rows (merged indicator cells) and a 甲 乙 1 2 row",
+                write_text("two_row_header.csv", "\r\n".join(lines) + "\r\n", "gb18030"),
+                loads=[("two_row_header.csv", "loaded", 5, 5, 0)], header_line=2,
+                skipped=[(1, "title"), (3, "subheader"), (4, "codes")],
+                staged=[(*staged(i), i + 4) for i in range(1, 6)])
+
+
+def _sheet_two_row_header() -> Case:
+    """XLSX with merged header cells over 本年累计 | 上年同期 (B203's 营业收入 and 研发费用): the 上年同期
+    columns are read as the prior-year fields, not dropped or mistaken for the current year."""
+    def write(folder: Path) -> Path:
+        from openpyxl import Workbook
+
+        folder.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["统一社会信用代码", "报告期", "营业收入(千元)", None, "研发费用(千元)", None])
+        sheet.append([None, None, "上年同期", "本年累计", "上年同期", "本年累计"])   # prior year first
+        for cells in ("C1:D1", "E1:F1"):
+            sheet.merge_cells(cells)
+        for i in range(1, 4):
+            sheet.append([credit_code(i), "2024-06", 900.0 * i, 1000.0 * i, 40.0 * i, 50.0 * i])
+        path = folder / "sheet_two_row_header.xlsx"
+        book.save(path)
+        return path
+
+    return Case("sheet_two_row_header.xlsx", "4", "XLSX merged header cells over 上年同期 | 本年累计",
+                write, loads=[("sheet_two_row_header.xlsx", "loaded", 3, 3, 0)], header_line=1,
+                skipped=[(2, "subheader")], table="b203",
+                columns=("enterprise_id", "period", "operating_revenue_ytd_prior", "operating_revenue_ytd",
+                         "rd_expense_ytd_prior", "rd_expense_ytd"),
+                staged=[(credit_code(i), JUNE, 900.0 * i, 1000.0 * i, 40.0 * i, 50.0 * i, i + 2)
+                        for i in range(1, 4)])
+
+
 def shape_cases() -> list[Case]:
     return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
-            _legacy_xls(), _instructions_first(), *_disguised(), *_folders(), _xls_folder()]
+            _legacy_xls(), _instructions_first(), *_disguised(), *_folders(), _xls_folder(),
+            _two_row_header(), _sheet_two_row_header()]
 
