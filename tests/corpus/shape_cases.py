@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from tests.conftest import credit_code
 from tests.corpus import BARE, HEADERS, JUNE, Case, csv_text, row, staged, values, write_text
@@ -147,30 +148,47 @@ def _legacy_xls() -> Case:
                 staged=[(*staged(i), i + 2) for i in range(1, 6)])
 
 
-def _instructions_first() -> Case:
-    """A workbook whose first sheet is 填表说明 (instructions): the table on the second is read,
-    with a note; a third sheet also holding a table is named, not read silently."""
+def _workbook(name: str, sheets: list[tuple[str, range | list[str]]]) -> Callable[[Path], Path]:
+    """A workbook of the given sheets: a range of units is a B204-1 table, a list is text lines."""
     def write(folder: Path) -> Path:
         from openpyxl import Workbook
 
         folder.mkdir(parents=True, exist_ok=True)
         book = Workbook()
-        book.active.title = "填表说明"
-        book.active.append(["1. 金额单位为千元"])
-        book.active.append(["2. 统一社会信用代码为18位"])
-        for title, units in (("B204-1", range(1, 4)), ("上月", range(4, 6))):
+        book.remove(book.active)
+        for title, content in sheets:
             sheet = book.create_sheet(title)
+            if isinstance(content, list):
+                for line in content:
+                    sheet.append([line])
+                continue
             sheet.append(HEADERS)
-            for i in units:
+            for i in content:
                 sheet.append([row(i)[0], row(i)[1]] + [float(v) for v in row(i)[_MONEY]])
-        path = folder / "instructions_first.xlsx"
+        path = folder / name
         book.save(path)
         return path
-    return Case("instructions_first.xlsx", "4", "a 填表说明 sheet before the table; a second table sheet",
+    return write
+
+
+def _instructions_first() -> Case:
+    """A workbook whose first sheet is 填表说明 (instructions): the table on the second is read,
+    with a note naming the sheet read."""
+    write = _workbook("instructions_first.xlsx", [("填表说明", ["1. 金额单位为千元", "2. 统一社会信用代码为18位"]),
+                                                  ("B204-1", range(1, 4))])
+    return Case("instructions_first.xlsx", "4", "a 填表说明 sheet before the table",
                 write, loads=[("instructions_first.xlsx", "loaded", 3, 3, 0)],
-                skipped=[(0, "sheet"), (0, "sheet")],
-                warnings=[(0, "row", "read worksheet 'B204-1'"), (0, "row", "worksheet '上月' also holds")],
+                skipped=[(0, "sheet")], warnings=[(0, "row", "read worksheet 'B204-1'")],
                 staged=[(*staged(i), i + 1) for i in range(1, 4)])
+
+
+def _tables_on_two_sheets() -> Case:
+    """A workbook with the table on two worksheets (one per area): reading the first would drop the
+    other's units with nothing but a warning, so the file is refused naming both."""
+    write = _workbook("two_table_sheets.xlsx", [("核心区", range(1, 4)), ("古山片区", range(4, 6))])
+    return Case("two_table_sheets.xlsx", "4", "the table on two worksheets (one per area)",
+                write, exit_code=1, loads=[("two_table_sheets.xlsx", "failed", 0, 0, 0)],
+                message="2 worksheets hold a form's table ('核心区', '古山片区')")
 
 
 def _disguised() -> list[Case]:
@@ -273,6 +291,6 @@ def shape_cases() -> list[Case]:
     return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
-            _legacy_xls(), _instructions_first(), *_disguised(), *_folders(), _xls_folder(),
+            _legacy_xls(), _instructions_first(), _tables_on_two_sheets(), *_disguised(), *_folders(), _xls_folder(),
             _two_row_header(), _sheet_two_row_header()]
 
