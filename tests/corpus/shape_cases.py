@@ -287,10 +287,32 @@ def _sheet_two_row_header() -> Case:
                         for i in range(1, 4)])
 
 
+def _period_in_title() -> Case:
+    """No 报告期 column: the month stands in the title (2024年1-6月), as many systems export it; every
+    row takes it (audit.load_columns names where it came from)."""
+    lines = ["2024年1-6月 规模以上工业企业产值", ",".join(HEADERS[:1] + HEADERS[2:])]
+    lines += [",".join(row(i)[:1] + row(i)[2:]) for i in range(1, 4)]
+    return Case("period_in_title.csv", "4", "no period column; the title names the month",
+                write_text("period_in_title.csv", "\n".join(lines) + "\n", "gb18030"),
+                loads=[("period_in_title.csv", "loaded", 3, 3, 0)], header_line=2, skipped=[(1, "title")],
+                staged=[(*staged(i), i + 2) for i in range(1, 4)])
+
+
+def _period_title_and_name_disagree() -> Case:
+    """No 报告期 column, and the title (6月) and the file name (202405) name different months:
+    refused, both named, rather than guessed."""
+    lines = ["2024年6月 规模以上工业企业产值", ",".join(HEADERS[:1] + HEADERS[2:])]
+    lines += [",".join(row(i)[:1] + row(i)[2:]) for i in range(1, 3)]
+    return Case("B204-1_202405.csv", "4", "no period column; title and file name disagree",
+                write_text("B204-1_202405.csv", "\n".join(lines) + "\n"), exit_code=1,
+                loads=[("B204-1_202405.csv", "failed", 0, 0, 0)],
+                message="the title names 2024-06, the file name 2024-05")
+
+
 def shape_cases() -> list[Case]:
     return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
             _legacy_xls(), _instructions_first(), _tables_on_two_sheets(), *_disguised(), *_folders(), _xls_folder(),
-            _two_row_header(), _sheet_two_row_header()]
+            _two_row_header(), _sheet_two_row_header(), _period_in_title(), _period_title_and_name_disagree()]
 
