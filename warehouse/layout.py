@@ -154,11 +154,12 @@ def _above(rows: list[tuple[int, list[str | None]]], match: HeaderMatch, contrac
 
 
 # A row right below the header may continue it, as statistical systems export their forms: a second
-# header row naming the columns under a merged cell (营业收入(千元) over 本年累计 | 上年同期), or the
-# row numbering the columns (甲 乙 丙 1 2 3). Such a row leaves the form's key columns blank (a data
-# row never does: its unit and period are required) and holds no figure.
+# header row naming the columns under a merged cell (营业收入(千元) over 本年累计 | 上年同期), a row
+# of units (千元 千元 人), or the row numbering the columns (甲 乙 丙 1 2 3). Such a row leaves the
+# form's key columns blank or labelled (a data row never does: its unit and period are required)
+# and holds no figure.
 MAX_CONTINUED = 2
-_COLUMN_CODE = re.compile(r"[甲乙丙丁戊己庚辛壬癸]|\d{1,3}|[A-Z]|栏次|代码|行次")
+_COLUMN_CODE = re.compile(r"[甲乙丙丁戊己庚辛壬癸]|\d{1,3}|[A-Z]|栏次|代码|行次|计量单位|单位")
 _FIGURE = re.compile(r"\d{3,}|\d[.,]\d")
 
 

@@ -109,6 +109,8 @@ def split_unit(header: str, units: dict[str, float]) -> tuple[str, str | None]:
     ending the name ("营业收入千元"). Bracket text that is no unit stays in the name."""
     text = unicodedata.normalize("NFKC", str(header)).strip()
     lookup = {normalize_header(u): u for u in units}
+    if normalize_header(text.strip("()[]")) in lookup:          # a unit alone ("千元", "(万元)")
+        return "", lookup[normalize_header(text.strip("()[]"))]
     match = _UNIT_SUFFIX.match(text)
     if match and normalize_header(match.group("unit")) in lookup:
         return match.group("base").strip(), lookup[normalize_header(match.group("unit"))]
@@ -119,7 +121,7 @@ def split_unit(header: str, units: dict[str, float]) -> tuple[str, str | None]:
     if match and normalize_header(match.group("unit")) in lookup:
         return match.group("base").strip(), lookup[normalize_header(match.group("unit"))]
     for unit in sorted((u for u in units if re.fullmatch(r"[\u4e00-\u9fff]+", u)), key=len, reverse=True):
-        if text.endswith(unit) and len(text) > len(unit):
+        if text.endswith(unit):
             return text[:-len(unit)].strip(), unit
     return text, None
 

@@ -287,6 +287,16 @@ def _sheet_two_row_header() -> Case:
                         for i in range(1, 4)])
 
 
+def _units_row() -> Case:
+    """A row of units under a header whose cells carry none (计量单位 | | 万元 ...): the money
+    columns are read in 万元."""
+    lines = [",".join(BARE), ",".join(["计量单位", ""] + ["万元"] * 7)] + [",".join(row(i)) for i in range(1, 4)]
+    return Case("units_row.csv", "4", "a 计量单位 row of units under the header",
+                write_text("units_row.csv", "\n".join(lines) + "\n"),
+                loads=[("units_row.csv", "loaded", 3, 3, 0)], header_line=1, skipped=[(2, "subheader")],
+                staged=[(*staged(i, factor=10.0), i + 2) for i in range(1, 4)])
+
+
 def _period_in_title() -> Case:
     """No 报告期 column: the month stands in the title (2024年1-6月), as many systems export it; every
     row takes it (audit.load_columns names where it came from)."""
@@ -314,5 +324,5 @@ def shape_cases() -> list[Case]:
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
             _legacy_xls(), _instructions_first(), _tables_on_two_sheets(), *_disguised(), *_folders(), _xls_folder(),
-            _two_row_header(), _sheet_two_row_header(), _period_in_title(), _period_title_and_name_disagree()]
+            _two_row_header(), _sheet_two_row_header(), _units_row(), _period_in_title(), _period_title_and_name_disagree()]
 
