@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from warehouse.spec import SpecError, detect_form, load_contract
+from warehouse.spec import SpecError, detect_form, load_contract, split_unit
 
 BASE = ["统一社会信用代码", "报告期", "工业总产值(当年价格)本月(千元)", None, "工业总产值(当年价格)上年同期累计(千元)",
         "工业销售产值(当年价格)本年累计(千元)"]
@@ -48,3 +48,14 @@ def test_aliases_of_two_fields_that_read_alike_are_refused():
     broken = dataclasses.replace(form, fields={**form.fields, "gross_output_value": clash})
     with pytest.raises(SpecError, match="工业总产值1-本月"):
         broken.alias_index
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("千元", ("", "千元")), ("(万元)", ("", "万元")), ("元", ("", "元")),
+    ("营业收入千元", ("营业收入", "千元")), ("营业收入元", ("营业收入", "元")),
+    ("营业收入(千元)", ("营业收入", "千元")), ("营业收入(千元)本年累计", ("营业收入本年累计", "千元")),
+    ("营业收入/万元", ("营业收入", "万元")), ("营业收入(单位:亿元)", ("营业收入", "亿元")),
+    ("用地面积(亩)", ("用地面积(亩)", None)), ("工业总产值(当年价格)", ("工业总产值(当年价格)", None)),
+])
+def test_split_unit(header, expected):
+    assert split_unit(header, load_contract().units) == expected
