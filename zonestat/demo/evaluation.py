@@ -6,6 +6,9 @@ Some firms are plainly low-efficiency (low value-added rate, little tax, heavy e
 a quarter have no emissions data, some are start-ups, in their construction phase or public
 utilities (not graded), and the supplement carries production-method inputs for most firms,
 income-method inputs for some and neither for the rest (the industry ratio then applies).
+Value added follows a Cobb-Douglas VA = A K^0.35 L^0.65 with a persistent firm productivity A
+(AR(1) around a firm effect): net fixed assets are derived from it, so the TFP estimators have a
+structure to find (docs/evaluation.md reports what they find).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from zonestat.demo.population import filing_mask
 from zonestat.demo.seasons import year_index
 
 EVALUATION_YEARS = tuple(range(2019, 2024))     # full years before the demo's as-of year
+BETA_K, BETA_L = 0.35, 0.65
 VA_RATE = {"门业": 0.21, "杯壶": 0.22, "电动工具": 0.25, "车业": 0.23, "休闲运动器具": 0.22, "厨具": 0.21,
            "金属材料": 0.17, "五金工具": 0.22, "储能": 0.27, "其他": 0.22}
 
@@ -33,7 +37,7 @@ class EvaluationInputs:
         n = len(firms)
         self.rng = rng
         self.va_rate = np.array([VA_RATE[g] for g in firms["group"]]) * rng.lognormal(0.0, 0.18, n)
-        self.capital = rng.lognormal(np.log(0.9), 0.35, n)       # net fixed assets per unit of output
+        self.tfp = self._productivity(rng, n)                     # ln A by (firm, evaluation year)
         self.energy = rng.lognormal(0.0, 0.4, n)                  # tce per unit of value added (relative)
         self.emission = rng.lognormal(0.0, 0.5, n)
         self.low = rng.random(n) < 0.08                           # plainly low-efficiency firms
@@ -45,6 +49,15 @@ class EvaluationInputs:
         self.construction_year = np.where(rng.random(n) < 0.02, rng.choice(EVALUATION_YEARS, n), 0)
         self.startup = rng.random(n) < 0.3                        # a new entrant reports as start-up
         self.missing_energy = rng.random(n) < 0.015
+
+    @staticmethod
+    def _productivity(rng: np.random.Generator, n: int) -> np.ndarray:
+        effect = rng.normal(0.0, 0.25, n)
+        out = np.empty((n, len(EVALUATION_YEARS)))
+        out[:, 0] = effect + rng.normal(0.0, 0.1, n)
+        for t in range(1, len(EVALUATION_YEARS)):
+            out[:, t] = effect + 0.7 * (out[:, t - 1] - effect) + rng.normal(0.0, 0.07, n)
+        return out
 
     def _rows(self, year: int) -> np.ndarray:
         return np.flatnonzero(filing_mask(self.filings.zone.firms, year))
@@ -75,11 +88,15 @@ class EvaluationInputs:
         output = self._december("gross_output", rows, year)
         revenue = self._december("operating_revenue", rows, year)
         value_added = output * self.va_rate[rows] * rng.lognormal(0.0, 0.06, len(rows))
-        fixed = output * self.capital[rows] * rng.lognormal(0.0, 0.05, len(rows))
+        labour = zone.employees[rows, year_index(year)].astype(float)
+        ln_a = self.tfp[rows, EVALUATION_YEARS.index(year)]
+        # K from VA = A K^bk L^bl, scaled so that capital is about 0.9 of a year's output (万元 vs 100 yuan)
+        fixed = np.exp((np.log(value_added / 100.0) - ln_a - BETA_L * np.log(labour)) / BETA_K) * 100.0
+        fixed *= 0.9 * np.median(output) / np.median(fixed)
         gross = fixed * rng.uniform(1.3, 1.8, len(rows))
         tax_rate = np.where(self.low[rows], 0.012, 0.045) * rng.lognormal(0.0, 0.3, len(rows))
         vat = output * 0.03 * rng.uniform(0.7, 1.3, len(rows))
-        wages = value_added * rng.uniform(0.45, 0.6, len(rows))
+        wages = value_added * rng.uniform(0.55, 0.75, len(rows))
         status = self._status(rows, year)
         table = Table("evaluation", None, contract.field_names("evaluation"))
         ids = zone.firms["enterprise_id"].to_numpy()
