@@ -7,7 +7,7 @@ Two estimators (docs/evaluation.md):
   too few firms report wages, an OLS of ln(VA/L) on ln(K/L) (constant returns, statsmodels).
 - `acf`: Ackerberg-Caves-Frazer (2015) control function on a firm panel (>= 3 years): stage 1
   purges measurement error with a cubic in (k, l, proxy); stage 2 finds (βk, βl) by GMM on the
-  innovation of an AR(3)-polynomial productivity process, instruments k_t and l_{t-1}.
+  innovation of a cubic productivity process, instruments k_t, l_{t-1}, k_{t-1} and m_{t-1}.
 
 No database and no Prefect here: plain numpy (and statsmodels/scipy inside the functions).
 """
@@ -83,8 +83,14 @@ def _poly(columns: list[np.ndarray], degree: int = 3) -> np.ndarray:
 
 def _lag_index(firm: np.ndarray, year: np.ndarray) -> np.ndarray:
     """For each row, the row of the same firm in the year before (-1: none)."""
-    where = {(f, y): i for i, (f, y) in enumerate(zip(firm.tolist(), year.tolist()))}
-    return np.array([where.get((f, y - 1), -1) for f, y in zip(firm.tolist(), year.tolist())])
+    order = np.lexsort((year, firm))
+    f, y = firm[order], year[order]
+    previous = np.full(len(order), -1)
+    same = (f[1:] == f[:-1]) & (y[1:] == y[:-1] + 1)
+    previous[1:][same] = order[:-1][same]
+    out = np.full(len(order), -1)
+    out[order] = previous
+    return out
 
 
 def acf(firm: np.ndarray, year: np.ndarray, y: np.ndarray, k: np.ndarray, l: np.ndarray,
@@ -118,12 +124,17 @@ def acf(firm: np.ndarray, year: np.ndarray, y: np.ndarray, k: np.ndarray, l: np.
         xi = omega - G @ rho
         return Z.T @ xi / len(xi)
 
-    ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(ok.sum()), k[ok], l[ok]]), y[ok], rcond=None)
+    def objective(beta: np.ndarray) -> float:
+        return float(np.sum(moments(beta) ** 2)) * 1e4
+
+    # a coarse grid over plausible elasticities, then Nelder-Mead from the two best points: the
+    # moments can have more than one local minimum, and a grid is cheaper than many starts
+    grid = [np.array([a, b]) for a in np.linspace(0.05, 0.95, 10) for b in np.linspace(0.05, 1.25, 13)]
+    values = [objective(g) for g in grid]
     best = None
-    starts = [ols[1:]] + [np.array([a, b]) for a in (0.1, 0.3, 0.5, 0.7) for b in (0.2, 0.5, 0.8)]
-    for start in starts:
-        fit = minimize(lambda b: float(np.sum(moments(b) ** 2)) * 1e4, start, method="Nelder-Mead",
-                       options={"xatol": 1e-6, "fatol": 1e-12, "maxiter": 4000})
+    for i in np.argsort(values)[:2]:
+        fit = minimize(objective, grid[i], method="Nelder-Mead",
+                       options={"xatol": 1e-5, "fatol": 1e-12, "maxiter": 2000})
         if best is None or fit.fun < best.fun:
             best = fit
     beta_k, beta_l = (float(b) for b in best.x)

@@ -18,6 +18,7 @@ CLASS_METHODS = {"percentile", "threshold"}
 SHARE_METHODS = {"income", "regression"}
 PROXIES = {"energy", "intermediate"}
 RANKINGS = {"growth_accounting", "acf"}
+VA_METHODS = {"production", "income", "ratio"}
 
 
 class EvaluationConfigError(ValueError):
@@ -154,6 +155,9 @@ def _awards(raw: dict, classes: tuple[ClassLevel, ...]) -> dict:
         _number(raw.get(key), f"awards.{key}")
     unknown = set(raw.get("classes") or []) - {c.cls for c in classes}
     _check(not unknown, "awards.classes", f"unknown class(es) {sorted(unknown)}")
+    methods = raw.get("va_methods")
+    _check(isinstance(methods, list) and methods and set(methods) <= VA_METHODS, "awards.va_methods",
+           f"must list some of {sorted(VA_METHODS)}")
     return raw
 
 

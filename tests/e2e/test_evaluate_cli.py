@@ -13,10 +13,11 @@ from zonestat.cli import app
 runner = CliRunner()
 REG = ["统一社会信用代码", "单位详细名称", "年份", "单位类型", "是否规上限上", "行业代码", "用地面积(亩)", "所在片区"]
 OUT = ["统一社会信用代码", "报告期", "工业总产值(当年价格)本年累计(千元)", "工业销售产值(当年价格)本年累计(千元)"]
-FIN = ["统一社会信用代码", "报告期", "营业收入本年累计(千元)", "研发费用本年累计(千元)", "平均用工人数"]
+FIN = ["统一社会信用代码", "报告期", "营业收入本年累计(千元)", "研发费用本年累计(千元)", "利润总额本年累计(千元)",
+       "平均用工人数"]
 ENERGY = ["统一社会信用代码", "报告期", "综合能源消费量本年累计(吨标准煤)"]
 SUP = ["统一社会信用代码", "评价年度", "评价税收(万元)", "主要污染物排放量(吨)", "固定资产原价(万元)", "累计折旧(万元)",
-       "劳动者报酬(万元)", "企业状态"]
+       "本年折旧(万元)", "劳动者报酬(万元)", "企业状态"]
 
 
 def _zone(folder, n: int = 24):
@@ -27,10 +28,10 @@ def _zone(folder, n: int = 24):
         rows["reg"].append([firm, f"测试企业{i:02d}有限公司", 2023, "工业", "是", "3465" if i % 2 else "3312",
                             5 + (i * 7) % 23, "核心区" if i % 3 else "古山片区"])
         rows["out"].append([firm, "2023-12", output, output])
-        rows["fin"].append([firm, "2023-12", output * 1.02, output * 0.03, 40 + i])
+        rows["fin"].append([firm, "2023-12", output * 1.02, output * 0.03, output * (0.02 + 0.002 * (i % 7)), 40 + i])
         rows["energy"].append([firm, "2023-12", 300 + 17 * ((i * 5) % 11)])
         rows["sup"].append([firm, 2023, 50 + 9 * ((i * 3) % 13), "" if i % 4 == 0 else 0.1 + i / 100,
-                            1500 + 80 * i, 400, output / 10 * 0.12, "新办" if i == 5 else "正常"])
+                            1500 + 80 * i, 400, 90, output / 10 * 0.12, "新办" if i == 5 else "正常"])
     return [write_csv(folder / "名录库_2023.csv", REG, rows["reg"]), write_csv(folder / "B204-1_202312.csv", OUT, rows["out"]),
             write_csv(folder / "B203_202312.csv", FIN, rows["fin"]), write_csv(folder / "205-1_202312.csv", ENERGY, rows["energy"]),
             write_csv(folder / "亩均评价补充_2023.csv", SUP, rows["sup"])]
@@ -55,6 +56,8 @@ def test_evaluate_writes_the_mart_workbook_and_page(home, tmp_path):
     assert book["A类 优先发展"].max_row == 1 + 6
     assert book["A类 优先发展"]["C1"].value == "企业名称 Name" and book["整治对象名单"].max_row == 1 + 7
     assert book["TFP先进企业"].max_row == 1 + 3 + 3        # two industries of 12 (11 graded) firms: top 3 each
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select distinct va_method from marts.enterprise_evaluation").fetchall() == [("income",)]
     page = out.with_suffix(".html").read_text(encoding="utf-8")
     assert 'id="evaluation"' in page and page.count("<circle") == 23
     again = runner.invoke(app, ["evaluate", "--year", "2023", "--out", str(out), "--json"])

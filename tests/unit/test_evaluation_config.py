@@ -38,6 +38,7 @@ def test_the_shipped_file_is_huangyans_formula():
     (lambda r: r["tfp"]["panel"].update(proxy="water"), "tfp.panel.proxy"),
     (lambda r: r["awards"].update(tfp_ranking="dea"), "awards.tfp_ranking"),
     (lambda r: r.update(not_graded=["closed"]), "not_graded"),
+    (lambda r: r["awards"].update(va_methods=["guess"]), "awards.va_methods"),
 ])
 def test_a_bad_entry_is_named(tmp_path, change, entry):
     with pytest.raises(EvaluationConfigError) as err:

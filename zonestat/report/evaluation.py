@@ -56,7 +56,8 @@ TABLES = {t.name: t for t in (
         C("enterprise_id", "统一社会信用代码", "Credit code"), C("enterprise_name", "企业名称", "Name"),
         C("tfp_index", "全要素生产率", "TFP", "num2"), C("tfp_ga_rank_industry", "增长核算排名", "Growth-accounting rank", "int"),
         C("tfp_acf_rank_industry", "ACF排名", "ACF rank", "int"), C("tfp_firms_industry", "行业企业数", "Firms in industry", "int"),
-        C("class", "亩均档次", "Class"), C("score", "亩均得分", "Score", "num1"))),
+        C("class", "亩均档次", "Class"), C("score", "亩均得分", "Score", "num1"),
+        C("va_method_label", "增加值算法", "VA method"))),
     Table("leaders", "亩均领跑", "亩均效益领跑企业 Leaders by score", FIRM_COLUMNS),
     Table("not_graded", "不参评", "不参评企业 Firms not graded", (
         C("enterprise_id", "统一社会信用代码", "Credit code"), C("enterprise_name", "企业名称", "Name"),
@@ -110,7 +111,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig) 
         renewal=query(con, "evaluation_renewal", year=year, renewal=list(config.renewal_classes)),
         awards=query(con, "evaluation_awards", year=year, top=int(awards["top_per_industry"]),
                      classes=list(awards["classes"]), min_firms=int(awards["min_industry_firms"]),
-                     ranking=awards["tfp_ranking"]),
+                     ranking=awards["tfp_ranking"], va_methods=list(awards["va_methods"])),
         firms=query(con, "evaluation_firms_list", year=year))
 
 
@@ -193,7 +194,7 @@ def write_workbook(data: EvaluationData, path: Path) -> Path:
              ("分档方法", "按百分位" if config.class_method == "percentile" else "按得分"),
              ("整治对象档次", "、".join(config.renewal_classes)), ("整治对象用地(亩)", round(data.renewal_land, 1)),
              ("先进企业评选", f"各地方产业({config.awards['min_industry_firms']}家以上参评)"
-                         f"{'、'.join(config.awards['classes'])}档企业中全要素生产率前{config.awards['top_per_industry']}名, "
+                         f"{'、'.join(config.awards['classes'])}档、增加值为实测({'、'.join(config.awards['va_methods'])})的企业中全要素生产率前{config.awards['top_per_industry']}名, "
                          f"排名依据: {'增长核算法' if config.awards['tfp_ranking'] == 'growth_accounting' else 'ACF控制函数法'}"),
              ("金额单位", "万元")]
     for r, (key, value) in enumerate(items, start=1):

@@ -1,15 +1,16 @@
 -- Purpose: the award list (全要素生产率先进企业): within each local industry with at least
--- $min_firms graded firms, the $top graded firms of the award classes with the best TFP by the
--- configured ranking (growth accounting or ACF), best first.
+-- $min_firms graded firms, the $top graded firms of the award classes whose value added was
+-- measured by one of $va_methods, with the best TFP by the configured ranking (growth accounting
+-- or ACF), best first.
 -- Grain: one row per awarded enterprise. Key: enterprise_id.
 -- Upstream: marts.enterprise_evaluation, core.enterprises, meta.local_industries.
--- Parameters: $year, $top, $classes, $min_firms, $ranking ('growth_accounting' | 'acf').
+-- Parameters: $year, $top, $classes, $min_firms, $ranking ('growth_accounting' | 'acf'), $va_methods.
 with eligible as (
     select
         e.*,
         case when $ranking = 'acf' then e.tfp_acf else e.tfp_ga end as tfp
     from marts.enterprise_evaluation as e
-    where e.year = $year and e.graded and list_contains($classes, e.class)
+    where e.year = $year and e.graded and list_contains($classes, e.class) and list_contains($va_methods, e.va_method)
         and e.graded_industry >= $min_firms
 ),
 
@@ -34,7 +35,8 @@ final as (
         r.score,
         r.rank_industry,
         r.graded_industry,
-        r.va_method
+        r.va_method,
+        case r.va_method when 'production' then '生产法' when 'income' then '收入法' end as va_method_label
     from ranked as r
     left join core.enterprises as n using (enterprise_id)
     left join meta.local_industries as li on li.id = r.local_industry
