@@ -142,6 +142,40 @@ def acf(firm: np.ndarray, year: np.ndarray, y: np.ndarray, k: np.ndarray, l: np.
     return ACFResult(beta_k, beta_l, ln_tfp, int(len(cur)), bool(best.success), float(best.fun))
 
 
+@dataclass
+class PanelTFP:
+    ln_tfp: np.ndarray      # per row: the industry's own ACF estimate, or the pooled one
+    beta_k: np.ndarray
+    beta_l: np.ndarray
+    scope: np.ndarray       # 'industry' | 'pooled' | None (no panel)
+    estimates: dict         # scope name -> (beta_k, beta_l, observations with a lag)
+
+
+def acf_by_group(firm: np.ndarray, year: np.ndarray, group: np.ndarray, y: np.ndarray, k: np.ndarray,
+                 l: np.ndarray, proxy: np.ndarray, min_years: int = 3, min_rows: int = 150) -> PanelTFP:
+    """ACF pooled over all rows, then per group with at least `min_rows` usable rows; a group's own
+    estimate replaces the pooled one only when both elasticities lie in (0, 1). Nothing (nan) with
+    fewer than `min_years` years."""
+    n = len(y)
+    out = PanelTFP(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.full(n, None, dtype=object), {})
+    if len(np.unique(year)) < min_years:
+        return out
+    ok = np.isfinite(y) & np.isfinite(k) & np.isfinite(l) & np.isfinite(proxy)
+    fit = acf(firm, year, y, k, l, proxy)
+    out.ln_tfp[:], out.beta_k[:], out.beta_l[:], out.scope[:] = fit.ln_tfp, fit.beta_k, fit.beta_l, "pooled"
+    out.estimates["pooled"] = (fit.beta_k, fit.beta_l, fit.n_obs)
+    for g in np.unique(group):
+        rows = group == g
+        if (ok & rows).sum() < min_rows:
+            continue
+        own = acf(firm[rows], year[rows], y[rows], k[rows], l[rows], proxy[rows])
+        out.estimates[str(g)] = (own.beta_k, own.beta_l, own.n_obs)
+        if 0 < own.beta_k < 1 and 0 < own.beta_l < 1:          # else implausible: keep the pooled
+            out.ln_tfp[rows], out.beta_k[rows], out.beta_l[rows] = own.ln_tfp, own.beta_k, own.beta_l
+            out.scope[rows] = "industry"
+    return out
+
+
 def rank_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     """1 = highest value within its group; nan values get no rank (0)."""
     ranks = np.zeros(len(values), dtype=np.int64)

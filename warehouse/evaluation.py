@@ -85,53 +85,45 @@ def _log(values: np.ndarray) -> np.ndarray:
         return np.where(values > 0, np.log(np.where(values > 0, values, 1.0)), np.nan)
 
 
-def tfp(con: duckdb.DuckDBPyConnection, config: EvaluationConfig) -> dict:
-    """Temp table _eval_tfp from _eval_firms; returns the ACF elasticities per scope."""
-    from models.tfp import acf, growth_accounting
-
-    cols = con.execute("select year, enterprise_id, local_industry, local_industry_label, value_added, net_fixed_assets, avg_employees, "
-                       "labour_compensation, energy_tce, intermediate_inputs from _eval_firms "
-                       "order by year, enterprise_id").fetchnumpy()
-    year, firm, industry = cols["year"].astype(int), np.asarray(cols["enterprise_id"]), np.asarray(cols["local_industry"])
+def _inputs(con: duckdb.DuckDBPyConnection, config: EvaluationConfig) -> dict[str, np.ndarray]:
+    """The TFP inputs of _eval_firms as arrays: ids, groups and deflated logs (nan where not positive)."""
+    cols = con.execute("select year, enterprise_id, local_industry, local_industry_label, value_added, "
+                       "net_fixed_assets, avg_employees, labour_compensation, energy_tce, intermediate_inputs "
+                       "from _eval_firms order by year, enterprise_id").fetchnumpy()
+    year, industry = cols["year"].astype(int), np.asarray(cols["local_industry"])
     num = {k: np.asarray(cols[k], dtype=float) for k in ("value_added", "net_fixed_assets", "avg_employees",
                                                          "labour_compensation", "energy_tce", "intermediate_inputs")}
     deflate = _deflator(config, industry, np.asarray(cols["local_industry_label"]), year)
-    y, k, l = _log(num["value_added"] / deflate), _log(num["net_fixed_assets"] / deflate), _log(num["avg_employees"])
-    settings = config.tfp
     with np.errstate(divide="ignore", invalid="ignore"):
         share = num["labour_compensation"] / num["value_added"]
-    group = np.array([f"{a}|{b}" for a, b in zip(industry.tolist(), year.tolist())])
-    ga = growth_accounting(y, k, l, group, share, settings["shares"], int(settings["min_firms"]),
-                           tuple(settings["alpha_bounds"]))
-    panel = settings["panel"]
-    proxy = _log(num["energy_tce"] if panel["proxy"] == "energy" else num["intermediate_inputs"] / deflate)
-    omega, beta_k, beta_l = np.full(len(y), np.nan), np.full(len(y), np.nan), np.full(len(y), np.nan)
-    scope, estimates = np.full(len(y), None, dtype=object), {}
-    if len(np.unique(year)) >= int(panel["min_years"]):
-        ok = np.isfinite(y) & np.isfinite(k) & np.isfinite(l) & np.isfinite(proxy)
-        fit = acf(firm, year, y, k, l, proxy)        # the zone pooled: the fallback of every industry
-        omega[:], beta_k[:], beta_l[:], scope[:] = fit.ln_tfp, fit.beta_k, fit.beta_l, "pooled"
-        estimates["pooled"] = (fit.beta_k, fit.beta_l, fit.n_obs)
-        for g in np.unique(industry):
-            rows = industry == g
-            if (ok & rows).sum() < int(panel["min_firm_years"]):
-                continue
-            own = acf(firm[rows], year[rows], y[rows], k[rows], l[rows], proxy[rows])
-            estimates[str(g)] = (own.beta_k, own.beta_l, own.n_obs)
-            if 0 < own.beta_k < 1 and 0 < own.beta_l < 1:       # else implausible: keep the pooled
-                omega[rows], beta_k[rows], beta_l[rows], scope[rows] = own.ln_tfp, own.beta_k, own.beta_l, "industry"
+    proxy = num["energy_tce"] if config.tfp["panel"]["proxy"] == "energy" else num["intermediate_inputs"] / deflate
+    return {"year": year, "firm": np.asarray(cols["enterprise_id"]), "industry": industry,
+            "y": _log(num["value_added"] / deflate), "k": _log(num["net_fixed_assets"] / deflate),
+            "l": _log(num["avg_employees"]), "m": _log(proxy), "labour_share": share}
+
+
+def tfp(con: duckdb.DuckDBPyConnection, config: EvaluationConfig) -> dict:
+    """Temp table _eval_tfp from _eval_firms; returns the ACF elasticities per scope."""
+    from models.tfp import acf_by_group, growth_accounting
+
+    x, settings = _inputs(con, config), config.tfp
+    group = np.array([f"{a}|{b}" for a, b in zip(x["industry"].tolist(), x["year"].tolist())])
+    ga = growth_accounting(x["y"], x["k"], x["l"], group, x["labour_share"], settings["shares"],
+                           int(settings["min_firms"]), tuple(settings["alpha_bounds"]))
+    panel = acf_by_group(x["firm"], x["year"], x["industry"], x["y"], x["k"], x["l"], x["m"],
+                         int(settings["panel"]["min_years"]), int(settings["panel"]["min_firm_years"]))
     import pyarrow as pa
 
-    table = pa.table({"year": year, "enterprise_id": firm, "tfp_ga": ga.ln_tfp, "tfp_alpha": ga.alpha,
-                      "tfp_alpha_source": [s or None for s in ga.source.tolist()], "tfp_acf": omega,
-                      "acf_beta_k": beta_k, "acf_beta_l": beta_l, "acf_scope": scope.tolist()})
+    table = pa.table({"year": x["year"], "enterprise_id": x["firm"], "tfp_ga": ga.ln_tfp, "tfp_alpha": ga.alpha,
+                      "tfp_alpha_source": [s or None for s in ga.source.tolist()], "tfp_acf": panel.ln_tfp,
+                      "acf_beta_k": panel.beta_k, "acf_beta_l": panel.beta_l, "acf_scope": panel.scope.tolist()})
     con.register("_eval_tfp_arrow", table)
     con.execute("create or replace temp table _eval_tfp as select * replace ("
                 "nullif(tfp_ga, 'nan'::double) as tfp_ga, nullif(tfp_alpha, 'nan'::double) as tfp_alpha, "
                 "nullif(tfp_acf, 'nan'::double) as tfp_acf, nullif(acf_beta_k, 'nan'::double) as acf_beta_k, "
                 "nullif(acf_beta_l, 'nan'::double) as acf_beta_l) from _eval_tfp_arrow")
     con.unregister("_eval_tfp_arrow")
-    return estimates
+    return panel.estimates
 
 
 def store(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, years: list[int]) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from models.tfp import INCOME, REGRESSION, REGRESSION_POOLED, acf, growth_accounting, rank_within
+from models.tfp import INCOME, REGRESSION, REGRESSION_POOLED, acf, acf_by_group, growth_accounting, rank_within
 
 ALPHA, BETA_K, BETA_L = 0.35, 0.35, 0.6
 
@@ -96,3 +96,14 @@ def test_rank_within_groups():
     values = np.array([0.1, 0.5, np.nan, 0.3, 0.2])
     group = np.array(["a", "a", "a", "b", "b"])
     assert rank_within(values, group).tolist() == [2, 1, 0, 1, 2]
+
+
+def test_acf_by_group_keeps_a_plausible_group_estimate_and_pools_the_rest():
+    firm, year, y, k, l, m, omega = panel(n=600, seed=3)
+    group = np.where(firm < 400, "big", "small")           # 400 x 6 and 200 x 6 firm-years
+    out = acf_by_group(firm, year, group, y, k, l, m, min_years=3, min_rows=2000)
+    assert set(out.scope[group == "big"]) == {"industry"} and set(out.scope[group == "small"]) == {"pooled"}
+    assert set(out.estimates) == {"pooled", "big"}
+    assert abs(out.estimates["big"][0] - BETA_K) < 0.08 and abs(out.estimates["big"][1] - BETA_L) < 0.08
+    too_short = acf_by_group(firm, year, group, y, k, l, m, min_years=7)
+    assert np.isnan(too_short.ln_tfp).all() and not too_short.estimates
