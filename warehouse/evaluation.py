@@ -127,11 +127,19 @@ def tfp(con: duckdb.DuckDBPyConnection, config: EvaluationConfig) -> dict:
 
 
 def store(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, years: list[int]) -> None:
-    """Replace the mart's rows of the years, in one transaction."""
+    """Replace the mart's rows of the years, in one transaction. A mart with other columns (made by
+    another zonestat version) is replaced whole: it is derived, and its years up to this one are
+    recomputed here (later years come back with their own `evaluate`)."""
     body = read_sql("marts/enterprise_evaluation.sql")
     params = {"version": config.version, "evaluated_at": dt.datetime.now().replace(microsecond=0)}
+    schema, table = MART.split(".")
+    wanted = [d[0] for d in con.execute(f"select * from ({body}) where false", params).description]
+    have = [r[0] for r in con.execute("select column_name from information_schema.columns where table_schema = ? "
+                                      "and table_name = ? order by ordinal_position", [schema, table]).fetchall()]
     con.execute("begin transaction")
     try:
+        if have and have != wanted:
+            con.execute(f"drop table {MART}")
         con.execute(f"create table if not exists {MART} as select * from ({body}) where false", params)
         con.execute(f"delete from {MART} where list_contains(?, year)", [years])
         con.execute(f"insert into {MART} by name {body}", params)

@@ -152,3 +152,13 @@ def test_zone_benchmark_is_the_aggregate_of_graded_firms(zone):
     benchmark = (300 + 100 + 150 + 120 + 40) / (10 + 20 + 5 + 2 + 40)     # F and G are not graded
     assert rows[D]["points_tax_per_mu"] == pytest.approx(30 * 60 / benchmark)
     assert rows[E]["points_tax_per_mu"] == pytest.approx(30 * 1 / benchmark)
+
+
+def test_a_mart_of_another_version_is_replaced(zone):
+    con, tmp = zone
+    con.execute("drop table if exists marts.enterprise_evaluation")
+    con.execute("create table marts.enterprise_evaluation (year integer, enterprise_id varchar, old_column double)")
+    con.execute("insert into marts.enterprise_evaluation values (2023, 'x', 1)")
+    evaluate(con, 2023, load_evaluation_config(make_config(tmp)))
+    rows = _rows(con)
+    assert set(rows) == {A, B, C, D, E, F, G} and rows[C]["score"] == pytest.approx(145)
