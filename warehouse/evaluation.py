@@ -32,6 +32,7 @@ class EvaluationResult:
     graded: int
     seconds: dict[str, float]
     acf: dict[str, tuple[float, float, int]]      # scope -> (beta_k, beta_l, firm-years)
+    without_tfp: int = 0    # firms of the year without a growth-accounting TFP (VA, K or L not positive)
 
 
 def evaluation_years(con: duckdb.DuckDBPyConnection, year: int) -> list[int]:
@@ -164,6 +165,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig
     started = time.perf_counter()
     store(con, config, years)
     seconds["store"] = time.perf_counter() - started
-    evaluated, graded = con.execute(f"select count(*), count(*) filter (where graded) from {MART} "
-                                    "where year = ?", [year]).fetchone()
-    return EvaluationResult(year, years, evaluated, graded, seconds, estimates)
+    evaluated, graded, without = con.execute(f"select count(*), count(*) filter (where graded), "
+                                             f"count(*) filter (where tfp_ga is null) from {MART} where year = ?",
+                                             [year]).fetchone()
+    return EvaluationResult(year, years, evaluated, graded, seconds, estimates, without)

@@ -83,5 +83,16 @@ def _print(result, data, paths: dict[str, Path]) -> None:
     print_table(data.awards, {"industry_label": "地方产业 industry", "award_rank": "名次", "enterprise_name": "企业名称",
                               "tfp_index": "TFP", "class": "档次", "score": "得分"},
                 title="全要素生产率先进企业 TFP-leading enterprises", limit=30)
+    if result.without_tfp:
+        console.print(f"无全要素生产率 {result.without_tfp} 家: 增加值、净固定资产或用工人数缺失或不为正 "
+                      f"(no TFP for {result.without_tfp} firms: value added, net fixed assets or employees missing "
+                      "or not positive)")
+    if result.acf:
+        pooled = result.acf.get("pooled")
+        own = [v for k, v in result.acf.items() if k != "pooled"]
+        used = sum(0 < bk < 1 and 0 < bl < 1 for bk, bl, _ in own)
+        console.print(f"ACF ({result.years[0]}-{result.years[-1]}): 全区 pooled βk={pooled[0]:.2f} βl={pooled[1]:.2f}; "
+                      f"{used}/{len(own)} 个产业采用本产业估计, 其余用全区 (industries using their own estimate; "
+                      "the others, implausible or too small, the pooled one)")
     console.print(f"工作簿 workbook: {paths['xlsx']}")
     console.print(f"页面 page: {paths['html']}")
