@@ -33,6 +33,7 @@ class EvaluationResult:
     seconds: dict[str, float]
     acf: dict[str, tuple[float, float, int]]      # scope -> (beta_k, beta_l, firm-years)
     without_tfp: int = 0    # firms of the year without a growth-accounting TFP (VA, K or L not positive)
+    not_evaluated: int = 0  # supplement rows of the year for units not above-scale industry that year (or unregistered)
 
 
 def evaluation_years(con: duckdb.DuckDBPyConnection, year: int) -> list[int]:
@@ -168,4 +169,6 @@ def evaluate(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig
     evaluated, graded, without = con.execute(f"select count(*), count(*) filter (where graded), "
                                              f"count(*) filter (where tfp_ga is null) from {MART} where year = ?",
                                              [year]).fetchone()
-    return EvaluationResult(year, years, evaluated, graded, seconds, estimates, without)
+    outside = con.execute("select count(*) from staging.evaluation_supplement where year = ? and enterprise_id not in "
+                          "(select enterprise_id from _eval_firms where year = ?)", [year, year]).fetchone()[0]
+    return EvaluationResult(year, years, evaluated, graded, seconds, estimates, without, outside)

@@ -32,6 +32,7 @@ def _zone(folder, n: int = 24):
         rows["energy"].append([firm, "2023-12", 300 + 17 * ((i * 5) % 11)])
         rows["sup"].append([firm, 2023, 50 + 9 * ((i * 3) % 13), "" if i % 4 == 0 else 0.1 + i / 100,
                             1500 + 80 * i, 400, 90, output / 10 * 0.12, "新办" if i == 5 else "正常"])
+    rows["sup"].append([credit_code(2999), 2023, 10, "", 100, 10, 5, 1, "正常"])     # not in the register
     return [write_csv(folder / "名录库_2023.csv", REG, rows["reg"]), write_csv(folder / "B204-1_202312.csv", OUT, rows["out"]),
             write_csv(folder / "B203_202312.csv", FIN, rows["fin"]), write_csv(folder / "205-1_202312.csv", ENERGY, rows["energy"]),
             write_csv(folder / "亩均评价补充_2023.csv", SUP, rows["sup"])]
@@ -44,6 +45,7 @@ def test_evaluate_writes_the_mart_workbook_and_page(home, tmp_path):
     result = runner.invoke(app, ["evaluate", "--year", "2023", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "参评 23 家" in result.output and "档次分布" in result.output
+    assert "补充表中 1 家不在2023年规上工业名录" in result.output
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         classes = dict(con.execute("select class, count(*) from marts.enterprise_evaluation where year = 2023 "
                                    "and graded group by class").fetchall())

@@ -83,6 +83,10 @@ def _print(result, data, paths: dict[str, Path]) -> None:
     print_table(data.awards, {"industry_label": "地方产业 industry", "award_rank": "名次", "enterprise_name": "企业名称",
                               "tfp_index": "TFP", "class": "档次", "score": "得分"},
                 title="全要素生产率先进企业 TFP-leading enterprises", limit=30)
+    if result.not_evaluated:
+        console.print(f"补充表中 {result.not_evaluated} 家不在{result.year}年规上工业名录, 未评价 ({result.not_evaluated} "
+                      "supplement rows name units that are not above-scale industrial firms in that year's register; "
+                      "not evaluated)")
     if result.without_tfp:
         console.print(f"无全要素生产率 {result.without_tfp} 家: 增加值、净固定资产或用工人数缺失或不为正 "
                       f"(no TFP for {result.without_tfp} firms: value added, net fixed assets or employees missing "
