@@ -35,6 +35,8 @@ BUILD_ORDER: list[str] = [
     "core.finance",
     "core.investment",
     "core.trade",
+    "core.energy_use",
+    "core.evaluation_inputs",
     "marts.measure_facts",
     "marts.scope_units",
 ]
@@ -52,6 +54,8 @@ EVERYTHING = (dt.date(1900, 1, 1), dt.date(2999, 12, 1))     # the build range o
 # Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
 VIEWS: set[str] = {
     "core.enterprises",
+    "core.energy_use",          # annual evaluation inputs: small, always current with staging
+    "core.evaluation_inputs",
     "marts.measure_facts",
     "marts.scope_units",
 }
