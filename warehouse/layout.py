@@ -207,15 +207,16 @@ def _compose(headers: list[str], cells: list[str | None], contract: Contract) ->
 def _continued(rows: list[tuple[int, list[str | None]]], i: int, headers: list[str], match: HeaderMatch,
                contract: Contract) -> tuple[list[str], HeaderMatch, list[dict]]:
     """The header completed by the rows that continue it (below row i), and those rows as skipped
-    lines; a sub-header row is taken only when it lets the form read at least as many columns."""
+    lines; a sub-header row is taken only when a form then reads at least as many columns (the
+    header's parent names alone may fit another form as well, e.g. by its key columns)."""
     skipped = []
     for line, cells in rows[i + 1:i + 1 + MAX_CONTINUED]:
         kind = _continuation(cells, match)
         if kind == "subheader":
             composed = _compose(headers, cells, contract)
             better = detect_form(composed, contract)
-            if not (_is_header(better) and better.form is match.form and not better.conflicts
-                    and len(better.columns) >= len(match.columns)):
+            if not (_is_header(better) and not better.conflicts
+                    and (len(better.columns), -len(better.missing)) >= (len(match.columns), -len(match.missing))):
                 break
             headers, match = composed, better
         elif kind is None:
