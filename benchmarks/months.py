@@ -57,6 +57,7 @@ CHURN = 0.02                 # a year on, 2% of units leave the scope and as man
 YEARLY_GROWTH = 1.06         # every unit's annual size, year on year
 NOISE = 0.02                 # YTD = size x month/12 x (1 ± NOISE): still grows from month 11 to 12
 TARGET_RATIO, TARGET_RSS_GIB, TARGET_FLAT = 3.0, 1.5, 0.20          # issue #15
+TARGET_RAW_MIB = 40                                                   # issue #15: raw per month
 
 
 # ---------------------------------------------------------------- the zone and its files
@@ -312,6 +313,45 @@ def summary(rows: list[dict]) -> None:
     targets(rows, last, peak_gib, flat)
 
 
+def layer_sizes(db: Path, workdir: Path) -> dict[str, float]:
+    """MiB each layer (raw, staging, core) takes: its tables copied with their own DDL (column
+    compression included) into a fresh file, checkpointed, used blocks counted. (The sizes that
+    pragma_storage_info lists leave out a segment's overflow blocks: they undercount.)"""
+    import duckdb
+
+    out = {}
+    for schema in ("raw", "staging", "core"):
+        path = workdir / f"layer-{schema}.duckdb"
+        path.unlink(missing_ok=True)
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("attach ? as src (read_only)", [str(db)])
+            con.execute(f"create schema {schema}")
+            for table, ddl in con.execute("select table_name, sql from duckdb_tables() where database_name = 'src' "
+                                          "and schema_name = ? and not temporary", [schema]).fetchall():
+                con.execute(ddl)
+                con.execute(f"insert into {schema}.{table} select * from src.{schema}.{table}")
+            con.execute("detach src")
+            con.execute("checkpoint")
+            used, block = con.execute("select used_blocks, block_size from pragma_database_size()").fetchone()
+            out[schema] = used * block / 2**20
+        finally:
+            con.close()
+            path.unlink(missing_ok=True)
+    return out
+
+
+def storage(db: Path, workdir: Path, months: int, registers: int) -> None:
+    sizes = layer_sizes(db, workdir)
+    print(f"\nstorage by layer after {months} months and {registers} register(s) (each layer copied into a fresh "
+          "file with its own DDL):")
+    for schema, mib_ in sizes.items():
+        print(f"  {schema:<8} {mib_:8.1f} MiB  {mib_ / months:6.1f} MiB/month (registers included)")
+    raw = sizes["raw"] / months
+    print(f"  target of issue #15: raw costs at most {TARGET_RAW_MIB} MiB per month: {raw:.1f} MiB  "
+          f"{verdict(raw <= TARGET_RAW_MIB)}")
+
+
 def targets(rows: list[dict], last: dict, peak_gib: float, flat: float) -> None:
     history = f"{len(rows) - 1} months loaded" + ("" if len(rows) == 25 else " (the target is for 24)")
     print("\ntargets of issue #15 (Incremental build):")
@@ -362,6 +402,7 @@ def main() -> int:
               f"load(s): {', '.join(f'{w:.1f} s' for w in reg_walls)}); {total / 60:.1f} min with generating "
               f"the files and the read_csv baselines; peak RSS of any load {mib(peak)}; "
               f"file {rows[-1]['ingest']['size'] / 2**30:.2f} GiB")
+        storage(db, tmp, len(rows), len(registers) + (args.registers == "first"))
         if args.indicators:
             ind = in_child(run_indicators, str(db), last.isoformat())
             print(f"indicator catalog for {last:%Y-%m} ({ind['rows']:,} rows): {ind['wall']:.2f} s wall, "

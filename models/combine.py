@@ -18,6 +18,10 @@ from models.select import (Factory, Fold, Selection, SelectionError, _describe, 
                            backtest_rows, combo_name, score, select_and_forecast)
 
 CALIBRATION_BOUNDS = (1 / 3, 3.0)  # a sanity guard on the width factor, not a tuning knob
+# Levels whose calibrated interval is never narrower than the members' own: a dozen backtest errors
+# (two windows, correlated within each) estimate a typical spread, not a tail, so they may widen
+# the 95% interval but not shrink it (measured: docs/forecasting.md, "Intervals").
+TAIL_LEVELS: tuple[int, ...] = (95,)
 
 
 def width_factor(y: np.ndarray, folds: Sequence[Fold], fcs: Sequence[Forecast]) -> tuple[float, int] | None:
@@ -35,16 +39,18 @@ def width_factor(y: np.ndarray, folds: Sequence[Fold], fcs: Sequence[Forecast]) 
     return float(np.clip(np.sqrt(np.mean(np.square(z))), *CALIBRATION_BOUNDS)), len(z)
 
 
-def widen(fc: Forecast, factor: float, dof: int | None = None) -> Forecast:
+def widen(fc: Forecast, factor: float, dof: int | None = None, floor: Sequence[int] = ()) -> Forecast:
     """Every bound moved `factor` times as far from the point forecast; with `dof`, further by
     Student's t over the normal quantile of its level, since the factor is itself estimated from
-    `dof` errors (the textbook prediction interval with an estimated variance)."""
+    `dof` errors (the textbook prediction interval with an estimated variance). The levels in
+    `floor` are never moved closer than they were."""
     def scale(level: int) -> float:
-        if not dof:
-            return factor
-        from scipy.stats import t
+        out = factor
+        if dof:
+            from scipy.stats import t
 
-        return factor * float(t.ppf(0.5 + level / 200.0, dof)) / z_value(level)
+            out = factor * float(t.ppf(0.5 + level / 200.0, dof)) / z_value(level)
+        return max(out, 1.0) if level in floor else out
 
     return Forecast(fc.mean, {k: fc.mean + scale(k) * (v - fc.mean) for k, v in fc.lower.items()},
                     {k: fc.mean + scale(k) * (v - fc.mean) for k, v in fc.upper.items()})
@@ -79,10 +85,11 @@ def _paths(models, fcs, centre: np.ndarray, factor: float, h: int, n_paths: int,
 def combine_and_forecast(y: np.ndarray, factories: Mapping[str, Factory], members: Sequence[str],
                          folds: Sequence[Fold], h: int, levels: Sequence[int] = LEVELS, lag: int = 1,
                          n_paths: int = 0, seed: int = 0, calibrate: bool = True,
-                         fallback: Sequence[str] = (), student: bool = True, how: str = "median") -> Selection:
+                         fallback: Sequence[str] = (), student: bool = True, how: str = "median",
+                         floor: Sequence[int] = TAIL_LEVELS) -> Selection:
     """Backtest the members, fit those that pass on the whole series, average them, calibrate the
-    intervals' width on the backtest windows. A member failing anywhere is left out (reason kept);
-    with none left, the `fallback` models are tried in order."""
+    intervals' width on the backtest windows (never narrowing the `floor` levels). A member failing
+    anywhere is left out (reason kept); with none left, the `fallback` models are tried in order."""
     y = np.asarray(y, dtype=float)
     wanted = {m: factories[m] for m in members if m in factories}
     results, failures = backtest(y, wanted, folds, levels) if folds else ({}, {})
@@ -107,7 +114,7 @@ def combine_and_forecast(y: np.ndarray, factories: Mapping[str, Factory], member
         factor, dof = (width_factor(y, folds, fold_fcs) if calibrate else None) or (None, None)
         rows = backtest_rows(y, folds, {**{n: results[n] for n in names}, combo_name(names): fold_fcs})
     calibrated, factor = factor, 1.0 if factor is None else factor
-    fc = widen(average([f for _, _, f in fitted], how, weights), factor, dof if student else None)
+    fc = widen(average([f for _, _, f in fitted], how, weights), factor, dof if student else None, floor)
     paths = _paths([m for _, m, _ in fitted], [f for _, _, f in fitted], fc.mean, factor, h, n_paths,
                    seed, dof if student else None) if n_paths else None
     conv = [m.info.converged for _, m, _ in fitted if m.info.converged is not None]

@@ -35,6 +35,8 @@ BUILD_ORDER: list[str] = [
     "core.finance",
     "core.investment",
     "core.trade",
+    "core.energy_use",
+    "core.evaluation_inputs",
     "marts.measure_facts",
     "marts.scope_units",
 ]
@@ -52,6 +54,8 @@ EVERYTHING = (dt.date(1900, 1, 1), dt.date(2999, 12, 1))     # the build range o
 # Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
 VIEWS: set[str] = {
     "core.enterprises",
+    "core.energy_use",          # annual evaluation inputs: small, always current with staging
+    "core.evaluation_inputs",
     "marts.measure_facts",
     "marts.scope_units",
 }
@@ -86,18 +90,36 @@ def fingerprint() -> str:
 
 def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date | None) -> None:
     """meta.prior_<table>: each unit's latest filing of the year before `lo` (the one its first
-    month in the build range derives from); empty for a full build (lo None)."""
+    month in the build range derives from); empty for a full build (lo None).
+
+    Most units filed the month before `lo`: that month is read as it is, and only the others are
+    looked for in the earlier months of the year, so the cost does not grow with the months
+    already loaded (a December build otherwise reads ten months)."""
     key, measures = FACTS[name]
     table = name.split(".")[1]
     cols = ", ".join(f"{m}_ytd double, {m}_ytd_py double" for m in measures)
     con.execute(f"create or replace table meta.prior_{table} ({key} varchar, period date, year bigint, {cols})")
     if lo is not None:
+        values = ", ".join(f"{m}_ytd, {m}_ytd_py" for m in measures)
         latest = ", ".join(f"arg_max_null({m}_ytd, period) as {m}_ytd, arg_max_null({m}_ytd_py, period) as {m}_ytd_py"
                            for m in measures)
-        con.execute(f"insert into meta.prior_{table} by name select {key}, max(period) as period, "
-                    f"max(year) as year, {latest} from {name} "
-                    "where period >= make_date(year($lo::date), 1, 1) and period < $lo group by all",
-                    {"lo": lo})
+        con.execute(f"""
+            insert into meta.prior_{table} by name
+            with month_before as (
+                select {key}, period, year, {values} from {name}
+                where period = cast($lo::date - interval 1 month as date) and month($lo::date) > 1
+            ),
+            earlier as (
+                select {key}, max(period) as period, max(year) as year, {latest}
+                from {name} as c
+                anti join month_before as m using ({key})
+                where c.period >= make_date(year($lo::date), 1, 1)
+                    and c.period < cast($lo::date - interval 1 month as date)
+                group by all
+            )
+            select * from month_before
+            union all
+            select * from earlier""", {"lo": lo})
 
 
 def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:

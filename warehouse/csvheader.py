@@ -77,4 +77,4 @@ def choose_layout(lines: list[tuple[int, str]], locate: Locate) -> tuple[str, La
         delim = max(counts, key=counts.get) if max(counts.values()) else ","
         rows, last = _cells(lines, delim)
         layout = locate(rows)
-    return delim, layout, last.get(layout.header_line, layout.header_line)
+    return delim, layout, last.get(layout.last_line, layout.last_line)

@@ -14,11 +14,7 @@ from warehouse.holders import describe_process, holder_pid
 from warehouse.spec import Contract, FormSpec, load_contract
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-# asof_loop_join_threshold 0: an ASOF join is always planned as one. DuckDB otherwise turns it into
-# a nested loop when it *estimates* the left side under 64 rows; the core month derivation's
-# estimate after a semi join can be 18 for 29k rows, which made one incremental build take 189 s
-# instead of 0.5 s (benchmarks/months.py, month 2).
-_CONFIG = {"autoinstall_known_extensions": False, "asof_loop_join_threshold": 0}
+_CONFIG = {"autoinstall_known_extensions": False}
 RAW_TEXT_COMPRESSION = " using compression zstd"
 # typing macros (staging's fingerprint includes them) and the core layer's month derivation
 MACRO_FILES = ("init/macros.sql", "init/core_macros.sql")
@@ -127,9 +123,9 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
             existing.setdefault(table, set()).add(column)
         for form in contract.forms.values():
             # received text is written once, by the load, and read rarely (re-typing, audits): zstd
-            # keeps it at a quarter of its size as text (62 -> 15 MiB for 582k B203 rows) for about
-            # 0.03 s more per 100k rows than storing it as it is (docs/scaling.md, "Storage");
-            # tables made by earlier versions keep their compression.
+            # writes it about 1.6x faster than DuckDB's default dictionary/FSST, for a file about
+            # 1.7x larger (raw: 32.8 MiB a month at 200k enterprises against 18.9; docs/scaling.md,
+            # "Storage"); tables made by earlier versions keep their compression.
             cols = ", ".join(f"{name} {sqltype}{RAW_TEXT_COMPRESSION if name in form.fields else ''}"
                              for name, sqltype in raw_columns(form))
             con.execute(f"create table if not exists raw.{form.table} ({cols})")

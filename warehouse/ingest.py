@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from warehouse.decimals import decimal_mark
+from warehouse.implied import with_implied_period
 from warehouse.layout import locate
 from warehouse.load_steps import (INCOMING, Bounds, empty_blank_columns, insert_raw, record_lines,
                                   record_problems, type_rows)
@@ -113,6 +114,7 @@ def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, diges
 def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract: Contract, load_id: int,
           digest: str, started: dt.datetime, today: dt.date) -> LoadResult:
     """The steps of one load after its file is read, inside the caller's transaction."""
+    read = with_implied_period(con, INCOMING, path, read)     # a month named in the title or file name
     match = _match(path, read, contract)
     numeric = [f"c{pos}" for pos, name in match.columns.items() if match.form.fields[name].type in ("money", "number", "int")]
     bounds = Bounds(decimal_mark(con, INCOMING, numeric, read.delimiter), dt.date(contract.first_year, 1, 1),

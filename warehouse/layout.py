@@ -8,9 +8,10 @@ readers hand over the first rows as text cells and get back a `Layout`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from warehouse.spec import Contract, HeaderMatch, detect_form, normalize_header
+from warehouse.spec import Contract, HeaderMatch, detect_form, normalize_header, split_unit
 
 MAX_TITLE_ROWS = 20          # the header is looked for among the first rows that are not blank
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -34,7 +35,18 @@ class Layout:
     headers: list[str]                 # one name per column, as written; blank cells named "(第N列)"
     match: HeaderMatch | None
     unit: str | None = None            # the money unit of a 单位 line above the header
-    skipped: list[dict] = field(default_factory=list)   # title and unit lines: line, kind, text
+    skipped: list[dict] = field(default_factory=list)   # title, unit and header-continuation lines
+    continued: tuple[int, ...] = ()    # lines of the rows that continue the header (sub-headers, 甲乙1 2 3)
+
+    @property
+    def body_index(self) -> int:
+        """Position of the first row below the header (and the rows continuing it)."""
+        return self.header_index + 1 + len(self.continued)
+
+    @property
+    def last_line(self) -> int:
+        """The header's last line: data starts after it."""
+        return self.continued[-1] if self.continued else self.header_line
 
     @property
     def named_width(self) -> int:
@@ -141,6 +153,78 @@ def _above(rows: list[tuple[int, list[str | None]]], match: HeaderMatch, contrac
     return (declared.pop() if declared else None), skipped
 
 
+# A row right below the header may continue it, as statistical systems export their forms: a second
+# header row naming the columns under a merged cell (营业收入(千元) over 本年累计 | 上年同期), a row
+# of units (千元 千元 人), or the row numbering the columns (甲 乙 丙 1 2 3). Such a row leaves the
+# form's key columns blank or labelled (a data row never does: its unit and period are required)
+# and holds no figure.
+MAX_CONTINUED = 2
+_COLUMN_CODE = re.compile(r"[甲乙丙丁戊己庚辛壬癸]|\d{1,3}|[A-Z]|栏次|代码|行次|计量单位|单位")
+_FIGURE = re.compile(r"\d{3,}|\d[.,]\d")
+
+
+def _code_row(cells: list[str]) -> bool:
+    """Every cell a column code, the numbers among them counting up by one (1 2 3 ...)."""
+    numbers = [int(c) for c in cells if c.isdigit()]
+    return all(_COLUMN_CODE.fullmatch(c) for c in cells) \
+        and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def _continuation(cells: list[str | None], match: HeaderMatch) -> str | None:
+    """'codes' or 'subheader' when the row below the header continues it, else None."""
+    texts = [unicodedata.normalize("NFKC", c).strip() if c else "" for c in cells]
+    filled = [t for t in texts if t]
+    keys = [pos for pos, name in match.columns.items() if name in match.form.key]
+    if not filled or any(pos < len(texts) and texts[pos] and not _COLUMN_CODE.fullmatch(texts[pos])
+                         for pos in keys):
+        return None
+    if _code_row(filled):
+        return "codes"
+    if any(_FIGURE.search(t) for t in filled):
+        return None
+    return "subheader"
+
+
+def _compose(headers: list[str], cells: list[str | None], contract: Contract) -> list[str]:
+    """Header names from two rows: a column's label below the header is appended to the name above
+    it, or, under a merged (blank) cell, to the nearest name on its left ("营业收入(千元)" over
+    "本年累计" | "上年同期": 营业收入本年累计(千元), 营业收入上年同期(千元)); a unit moves to the end."""
+    out, parent = [], None
+    for pos, header in enumerate(headers):
+        below = unicodedata.normalize("NFKC", cells[pos]).strip() if pos < len(cells) and cells[pos] else ""
+        if not is_blank_name(header):
+            parent = header
+        if not below or _COLUMN_CODE.fullmatch(below) or parent is None:
+            out.append(header)
+            continue
+        base, unit = split_unit(parent, contract.units)
+        label, label_unit = split_unit(below, contract.units)
+        unit = unit or label_unit
+        out.append(f"{base}{label}" + (f"({unit})" if unit else ""))
+    return out
+
+
+def _continued(rows: list[tuple[int, list[str | None]]], i: int, headers: list[str], match: HeaderMatch,
+               contract: Contract) -> tuple[list[str], HeaderMatch, list[dict]]:
+    """The header completed by the rows that continue it (below row i), and those rows as skipped
+    lines; a sub-header row is taken only when a form then reads at least as many columns (the
+    header's parent names alone may fit another form as well, e.g. by its key columns)."""
+    skipped = []
+    for line, cells in rows[i + 1:i + 1 + MAX_CONTINUED]:
+        kind = _continuation(cells, match)
+        if kind == "subheader":
+            composed = _compose(headers, cells, contract)
+            better = detect_form(composed, contract)
+            if not (_is_header(better) and not better.conflicts
+                    and (len(better.columns), -len(better.missing)) >= (len(match.columns), -len(match.missing))):
+                break
+            headers, match = composed, better
+        elif kind is None:
+            break
+        skipped.append({"line": line, "kind": kind, "text": _text(cells)})
+    return headers, match, skipped
+
+
 def _is_header(match: HeaderMatch | None) -> bool:
     return bool(match and len(match.columns) >= 2 and any(k in match.columns.values() for k in match.form.key))
 
@@ -156,7 +240,9 @@ def locate(rows: list[tuple[int, list[str | None]]], contract: Contract) -> Layo
         match = detect_form(headers, contract)
         if _is_header(match):
             unit, skipped = _above(rows[:i], match, contract)
-            return Layout(i, line, headers, match, unit, skipped)
+            headers, match, continued = _continued(rows, i, headers, match, contract)
+            return Layout(i, line, headers, match, unit, skipped + continued,
+                          tuple(c["line"] for c in continued))
     headers = name_columns(rows[0][1])
     return Layout(0, rows[0][0], headers, detect_form(headers, contract))
 

@@ -101,8 +101,8 @@ def _rows(grid: list[list], top: int) -> Rows:
 
 
 def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, list[tuple[int, str, str]]]:
-    """The first worksheet holding a form's header (a 填表说明 sheet before it is passed over), and
-    notes (row 0, kind 'sheet') naming a sheet passed over and any other sheet holding a table."""
+    """The worksheet holding a form's header (a 填表说明 sheet before it is passed over, with a note:
+    row 0, kind 'sheet'); FileError when several hold one."""
     from python_calamine import CalamineError
 
     from warehouse.encodings import FileError
@@ -122,11 +122,14 @@ def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, li
             found.append(item)
     if first is None:
         raise FileError(f"{path.name}: the workbook holds no worksheet")
+    if len(found) > 1:      # reading one would drop the others' rows with nothing but a warning
+        names = ", ".join(repr(item[0]) for item in found)
+        raise FileError(f"{path.name}: {len(found)} worksheets hold a form's table ({names}); a file is read as "
+                        "one table: save each worksheet as its own file, or combine them into one sheet "
+                        "(多个工作表均有报表, 请每个工作表另存为一个文件)")
     chosen = found[0] if found else first
     notes = [(0, "sheet", f"read worksheet {chosen[0]!r}; the ones before it hold no form's table")] \
         if chosen is not first else []
-    notes += [(0, "sheet", f"worksheet {item[0]!r} also holds a form's table: not read (one table per file)")
-              for item in found[1:]]
     return chosen, notes
 
 
@@ -134,7 +137,7 @@ def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Ro
     """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text))."""
     (name, grid, top, left, rows, layout), skipped = _pick_sheet(path, locate)
     body, key = [], header_key(layout.headers)
-    for n, cells in rows[layout.header_index + 1:]:
+    for n, cells in rows[layout.body_index:]:
         if kind := skip_kind(cells, key):
             skipped.append((n, kind, " | ".join(c or "" for c in cells).rstrip(" |")))
         else:

@@ -53,8 +53,16 @@ class FormSpec:
 
     @cached_property
     def alias_index(self) -> dict[str, str]:
-        """Normalised header -> field name (built once: headers are matched for every candidate row)."""
-        return {normalize_header(a): f.name for f in self.fields.values() for a in f.aliases}
+        """Canonical header -> field name (built once: headers are matched for every candidate row).
+        Two fields whose aliases mean the same header are a contract error, named."""
+        seen: dict[str, tuple[str, str]] = {}
+        for f in self.fields.values():
+            for alias in f.aliases:
+                field_, first = seen.setdefault(header_canon(alias), (f.name, alias))
+                if field_ != f.name:
+                    raise SpecError(f"forms.yaml: form {self.name!r}: alias {alias!r} of {f.name} reads as the "
+                                    f"same header as {first!r} of {field_}")
+        return {key: name for key, (name, _) in seen.items()}
 
 
 @dataclass(frozen=True)
@@ -76,15 +84,45 @@ def normalize_header(text: str) -> str:
     return re.sub(r"[\s_]+", "", text).replace("－", "-").lower()
 
 
+# Spellings of one header that mean the same, applied to aliases and headers alike: the price basis
+# (工业总产值(当年价格)本年累计 = 工业总产值本年累计) and the names of a year-to-date column (本年累计,
+# 1-本月累计, 1-6月累计, 1-6月, 1至6月, 累计) and of a prior-year one (上年同期累计, 上年同期, 上年1-6月).
+_PRICE_BASIS = re.compile(r"\((?:当年价格|现行价格|当年价|现价)\)")
+_PRIOR_YEAR = re.compile(r"(?:上年同期|去年同期|上年1[-~至](?:\d{1,2}|本)月)(?:累计)?")
+_YEAR_TO_DATE = re.compile(r"本年累计|(?:本年)?1[-~至](?:\d{1,2}|本)月(?:累计)?|累计")
+
+
+def header_canon(text: str) -> str:
+    """The form in which headers are compared with aliases: normalised, price basis dropped, the
+    year-to-date and prior-year names made one ("〈本年累计〉", "〈上年同期〉")."""
+    text = _PRICE_BASIS.sub("", normalize_header(text))
+    return _YEAR_TO_DATE.sub("〈本年累计〉", _PRIOR_YEAR.sub("〈上年同期〉", text))
+
+
+_UNIT_INSIDE = re.compile(r"[(\[](?:单位[:：])?(?P<unit>[^()\[\]]+)[)\]]")
+_UNIT_AFTER = re.compile(r"^(?P<base>.+?)\s*(?:[/／]|单位[:：])\s*(?P<unit>[^/／]+)$")
+
+
 def split_unit(header: str, units: dict[str, float]) -> tuple[str, str | None]:
-    """Split a trailing '(千元)' style unit off a header; unknown bracket text stays in the name."""
+    """Split a unit off a header: in brackets at the end or inside the name ("工业总产值本年累计(千元)",
+    "工业总产值(千元)本年累计", "(单位:千元)"), after a slash ("营业收入/万元"), or a Chinese unit
+    ending the name ("营业收入千元"). Bracket text that is no unit stays in the name."""
     text = unicodedata.normalize("NFKC", str(header)).strip()
+    lookup = {normalize_header(u): u for u in units}
+    if normalize_header(text.strip("()[]")) in lookup:          # a unit alone ("千元", "(万元)")
+        return "", lookup[normalize_header(text.strip("()[]"))]
     match = _UNIT_SUFFIX.match(text)
-    if match:
-        unit = match.group("unit").strip()
-        lookup = {normalize_header(u): u for u in units}
-        if normalize_header(unit) in lookup:
-            return match.group("base").strip(), lookup[normalize_header(unit)]
+    if match and normalize_header(match.group("unit")) in lookup:
+        return match.group("base").strip(), lookup[normalize_header(match.group("unit"))]
+    for match in _UNIT_INSIDE.finditer(text):
+        if normalize_header(match.group("unit")) in lookup:
+            return (text[:match.start()] + text[match.end():]).strip(), lookup[normalize_header(match.group("unit"))]
+    match = _UNIT_AFTER.match(text)
+    if match and normalize_header(match.group("unit")) in lookup:
+        return match.group("base").strip(), lookup[normalize_header(match.group("unit"))]
+    for unit in sorted((u for u in units if re.fullmatch(r"[\u4e00-\u9fff]+", u)), key=len, reverse=True):
+        if text.endswith(unit):
+            return text[:-len(unit)].strip(), unit
     return text, None
 
 
@@ -116,6 +154,7 @@ def load_contract(path: Path = CONFIG_DIR / "forms.yaml") -> Contract:
     for form in forms.values():
         if form.money_fields and form.unit not in units:
             raise SpecError(f"forms.yaml: form {form.name!r} needs a target unit from 'units'")
+        form.alias_index        # checked now: two fields' aliases that read alike are an error
     first_year = (raw.get("periods") or {}).get("first_year", 1990)
     if not isinstance(first_year, int) or not 1900 < first_year < 2100:
         raise SpecError(f"forms.yaml: periods.first_year must be a year, not {first_year!r}")
@@ -143,11 +182,11 @@ def match_headers(form: FormSpec, headers: list[str], contract: Contract) -> Hea
     unmatched: list[str] = []
     conflicts: list[tuple[str, int, int]] = []
     for pos, header in enumerate(headers):
-        name = alias_index.get(normalize_header(header))
+        name = alias_index.get(header_canon(header))
         unit = None
         if name is None:
             base, unit = split_unit(header, contract.units)
-            name = alias_index.get(normalize_header(base))
+            name = alias_index.get(header_canon(base))
         if name is None:
             unmatched.append(str(header))
             continue

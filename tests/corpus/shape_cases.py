@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from tests.corpus import BARE, HEADERS, Case, csv_text, row, staged, values, write_text
+from tests.conftest import credit_code
+from tests.corpus import BARE, HEADERS, JUNE, Case, csv_text, row, staged, values, write_text
 
 _MONEY = slice(2, 9)
 
@@ -146,30 +148,47 @@ def _legacy_xls() -> Case:
                 staged=[(*staged(i), i + 2) for i in range(1, 6)])
 
 
-def _instructions_first() -> Case:
-    """A workbook whose first sheet is 填表说明 (instructions): the table on the second is read,
-    with a note; a third sheet also holding a table is named, not read silently."""
+def _workbook(name: str, sheets: list[tuple[str, range | list[str]]]) -> Callable[[Path], Path]:
+    """A workbook of the given sheets: a range of units is a B204-1 table, a list is text lines."""
     def write(folder: Path) -> Path:
         from openpyxl import Workbook
 
         folder.mkdir(parents=True, exist_ok=True)
         book = Workbook()
-        book.active.title = "填表说明"
-        book.active.append(["1. 金额单位为千元"])
-        book.active.append(["2. 统一社会信用代码为18位"])
-        for title, units in (("B204-1", range(1, 4)), ("上月", range(4, 6))):
+        book.remove(book.active)
+        for title, content in sheets:
             sheet = book.create_sheet(title)
+            if isinstance(content, list):
+                for line in content:
+                    sheet.append([line])
+                continue
             sheet.append(HEADERS)
-            for i in units:
+            for i in content:
                 sheet.append([row(i)[0], row(i)[1]] + [float(v) for v in row(i)[_MONEY]])
-        path = folder / "instructions_first.xlsx"
+        path = folder / name
         book.save(path)
         return path
-    return Case("instructions_first.xlsx", "4", "a 填表说明 sheet before the table; a second table sheet",
+    return write
+
+
+def _instructions_first() -> Case:
+    """A workbook whose first sheet is 填表说明 (instructions): the table on the second is read,
+    with a note naming the sheet read."""
+    write = _workbook("instructions_first.xlsx", [("填表说明", ["1. 金额单位为千元", "2. 统一社会信用代码为18位"]),
+                                                  ("B204-1", range(1, 4))])
+    return Case("instructions_first.xlsx", "4", "a 填表说明 sheet before the table",
                 write, loads=[("instructions_first.xlsx", "loaded", 3, 3, 0)],
-                skipped=[(0, "sheet"), (0, "sheet")],
-                warnings=[(0, "row", "read worksheet 'B204-1'"), (0, "row", "worksheet '上月' also holds")],
+                skipped=[(0, "sheet")], warnings=[(0, "row", "read worksheet 'B204-1'")],
                 staged=[(*staged(i), i + 1) for i in range(1, 4)])
+
+
+def _tables_on_two_sheets() -> Case:
+    """A workbook with the table on two worksheets (one per area): reading the first would drop the
+    other's units with nothing but a warning, so the file is refused naming both."""
+    write = _workbook("two_table_sheets.xlsx", [("核心区", range(1, 4)), ("古山片区", range(4, 6))])
+    return Case("two_table_sheets.xlsx", "4", "the table on two worksheets (one per area)",
+                write, exit_code=1, loads=[("two_table_sheets.xlsx", "failed", 0, 0, 0)],
+                message="2 worksheets hold a form's table ('核心区', '古山片区')")
 
 
 def _disguised() -> list[Case]:
@@ -222,9 +241,88 @@ def _xls_folder() -> Case:
                 write, loads=[("legacy.xls", "loaded", 5, 5, 0)], staged=[(*staged(i), i + 2) for i in range(1, 6)])
 
 
+def _two_row_header() -> Case:
+    """GB18030 CSV as a statistical system exports a form: a title, the indicator over a merged cell
+    with its columns named on the row below (本月 | 本年累计 | 上年同期累计, the unit with the
+    indicator), then the row numbering the columns (甲 乙 1 2 ...). Every column is read by its two
+    names; the two rows are recorded as the header's continuation, not rejected as data."""
+    top = ["统一社会信用代码", "报告期", "工业总产值(当年价格)(千元)", "", "", "工业销售产值(当年价格)(千元)", "",
+           "出口交货值(千元)", ""]
+    below = ["", "", "本月", "本年累计", "上年同期累计", "本月", "本年累计", "本月", "本年累计"]
+    codes = ["甲", "乙"] + [str(k) for k in range(1, 8)]
+    lines = ["2024年6月 规模以上工业企业产值 (B204-1表)", ",".join(top), ",".join(below), ",".join(codes)]
+    lines += [",".join(row(i)) for i in range(1, 6)]
+    return Case("two_row_header.csv", "4", "header over two rows (merged indicator cells) and a 甲 乙 1 2 row",
+                write_text("two_row_header.csv", "\r\n".join(lines) + "\r\n", "gb18030"),
+                loads=[("two_row_header.csv", "loaded", 5, 5, 0)], header_line=2,
+                skipped=[(1, "title"), (3, "subheader"), (4, "codes")],
+                staged=[(*staged(i), i + 4) for i in range(1, 6)])
+
+
+def _sheet_two_row_header() -> Case:
+    """XLSX with merged header cells over 本年累计 | 上年同期 (B203's 营业收入 and 研发费用): the 上年同期
+    columns are read as the prior-year fields, not dropped or mistaken for the current year."""
+    def write(folder: Path) -> Path:
+        from openpyxl import Workbook
+
+        folder.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["统一社会信用代码", "报告期", "营业收入(千元)", None, "研发费用(千元)", None])
+        sheet.append([None, None, "上年同期", "本年累计", "上年同期", "本年累计"])   # prior year first
+        for cells in ("C1:D1", "E1:F1"):
+            sheet.merge_cells(cells)
+        for i in range(1, 4):
+            sheet.append([credit_code(i), "2024-06", 900.0 * i, 1000.0 * i, 40.0 * i, 50.0 * i])
+        path = folder / "sheet_two_row_header.xlsx"
+        book.save(path)
+        return path
+
+    return Case("sheet_two_row_header.xlsx", "4", "XLSX merged header cells over 上年同期 | 本年累计",
+                write, loads=[("sheet_two_row_header.xlsx", "loaded", 3, 3, 0)], header_line=1,
+                skipped=[(2, "subheader")], table="b203",
+                columns=("enterprise_id", "period", "operating_revenue_ytd_prior", "operating_revenue_ytd",
+                         "rd_expense_ytd_prior", "rd_expense_ytd"),
+                staged=[(credit_code(i), JUNE, 900.0 * i, 1000.0 * i, 40.0 * i, 50.0 * i, i + 2)
+                        for i in range(1, 4)])
+
+
+def _units_row() -> Case:
+    """A row of units under a header whose cells carry none (计量单位 | | 万元 ...): the money
+    columns are read in 万元."""
+    lines = [",".join(BARE), ",".join(["计量单位", ""] + ["万元"] * 7)] + [",".join(row(i)) for i in range(1, 4)]
+    return Case("units_row.csv", "4", "a 计量单位 row of units under the header",
+                write_text("units_row.csv", "\n".join(lines) + "\n"),
+                loads=[("units_row.csv", "loaded", 3, 3, 0)], header_line=1, skipped=[(2, "subheader")],
+                staged=[(*staged(i, factor=10.0), i + 2) for i in range(1, 4)])
+
+
+def _period_in_title() -> Case:
+    """No 报告期 column: the month stands in the title (2024年1-6月), as many systems export it; every
+    row takes it (audit.load_columns names where it came from)."""
+    lines = ["2024年1-6月 规模以上工业企业产值", ",".join(HEADERS[:1] + HEADERS[2:])]
+    lines += [",".join(row(i)[:1] + row(i)[2:]) for i in range(1, 4)]
+    return Case("period_in_title.csv", "4", "no period column; the title names the month",
+                write_text("period_in_title.csv", "\n".join(lines) + "\n", "gb18030"),
+                loads=[("period_in_title.csv", "loaded", 3, 3, 0)], header_line=2, skipped=[(1, "title")],
+                staged=[(*staged(i), i + 2) for i in range(1, 4)])
+
+
+def _period_title_and_name_disagree() -> Case:
+    """No 报告期 column, and the title (6月) and the file name (202405) name different months:
+    refused, both named, rather than guessed."""
+    lines = ["2024年6月 规模以上工业企业产值", ",".join(HEADERS[:1] + HEADERS[2:])]
+    lines += [",".join(row(i)[:1] + row(i)[2:]) for i in range(1, 3)]
+    return Case("B204-1_202405.csv", "4", "no period column; title and file name disagree",
+                write_text("B204-1_202405.csv", "\n".join(lines) + "\n"), exit_code=1,
+                loads=[("B204-1_202405.csv", "failed", 0, 0, 0)],
+                message="the title names 2024-06, the file name 2024-05")
+
+
 def shape_cases() -> list[Case]:
     return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
-            _legacy_xls(), _instructions_first(), *_disguised(), *_folders(), _xls_folder()]
+            _legacy_xls(), _instructions_first(), _tables_on_two_sheets(), *_disguised(), *_folders(), _xls_folder(),
+            _two_row_header(), _sheet_two_row_header(), _units_row(), _period_in_title(), _period_title_and_name_disagree()]
 

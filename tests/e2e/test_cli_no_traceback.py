@@ -47,7 +47,20 @@ def test_every_setting_has_a_broken_case(tmp_path):
 
 def test_the_app_has_the_commands_of_the_readme():
     assert {"demo", "ingest", "loads", "query", "snapshot", "revisions", "validate", "followups", "indicators", "forecast",
-            "forecast-check", "forecast-file", "report", "bulletin", "run"} <= set(COMMANDS)
+            "forecast-check", "forecast-file", "report", "bulletin", "run", "evaluate"} <= set(COMMANDS)
+
+
+def test_evaluate_without_its_inputs_or_with_bad_options(home, tmp_path):
+    """zonestat evaluate: a year without a supplement is a data problem (1), a bad year or --out a usage
+    error (2); each one line, no traceback."""
+    path = write_csv(tmp_path / "B204-1_202312.csv", B204, [[credit_code(5), "2023-12", 10, 10]])
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code in (0, 1)
+    cases = [(["evaluate", "--year", "2023"], 1, "亩均评价补充"), (["evaluate", "--year", "1800"], 2, "--year"),
+             (["evaluate", "--year", "2023", "--out", str(tmp_path / "x.csv")], 2, ".xlsx")]
+    for args, code, words in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == code, (args, result.output)
+        assert words in result.output and "Traceback" not in result.output, (args, result.output)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -9,7 +9,8 @@ import pytest
 HEAVY = ("great_expectations", "statsmodels", "prefect", "pandas", "pyarrow", "duckdb")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["query", "--help"], ["ingest", "--help"], ["bulletin", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["query", "--help"], ["ingest", "--help"],
+                                  ["bulletin", "--help"], ["evaluate", "--help"]])
 def test_help_imports_no_heavy_library(args):
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "zonestat", *args], capture_output=True,
                           text=True, timeout=60)

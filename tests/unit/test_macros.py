@@ -83,6 +83,7 @@ def test_zs_num_leaves_non_finite_values_for_the_checks(con, text):
     ("2024.1", None),         # a spreadsheet's 2024.10 in General format: January or October?
     ("2024年1-6月", dt.date(2024, 6, 1)), ("2024年1－12月", dt.date(2024, 12, 1)), ("２０２４年６月", dt.date(2024, 6, 1)),
     ("2024年1-1月", None), ("2024年1-13月", None),
+    ("2024年06月30日", dt.date(2024, 6, 1)), ("2024年6月1日", dt.date(2024, 6, 1)), ("2024年6月31日", None),
 ])
 def test_zs_period_reads_the_accepted_spellings(con, text, expected):
     assert one(con, "zs_period(?::varchar)", text) == expected

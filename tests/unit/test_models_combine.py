@@ -63,6 +63,20 @@ def test_interval_width_follows_the_backtest_errors():
     np.testing.assert_allclose(plain.forecast.upper[80] - 10.0, 0.5 * z_value(80))
 
 
+def test_calibration_narrows_the_80_interval_but_never_the_95():
+    # errors are +-1 while the toys claim sd 2: the 80% interval shrinks to half, the 95% one keeps
+    # the members' own width (a dozen errors say little about the tails)
+    sel = combine_and_forecast(Y, toys(a=(10.0, 2.0), b=(10.0, 2.0)), ("a", "b"), FOLDS, h=6, student=False)
+    assert sel.width_factor == pytest.approx(0.5)
+    np.testing.assert_allclose(sel.forecast.upper[80] - 10.0, 0.5 * 2.0 * z_value(80))
+    np.testing.assert_allclose(sel.forecast.upper[95] - 10.0, 2.0 * z_value(95))
+    np.testing.assert_allclose(sel.forecast.lower[95] - 10.0, -2.0 * z_value(95))
+    # without the floor both levels shrink alike
+    bare = combine_and_forecast(Y, toys(a=(10.0, 2.0), b=(10.0, 2.0)), ("a", "b"), FOLDS, h=6, student=False,
+                                floor=())
+    np.testing.assert_allclose(bare.forecast.upper[95] - 10.0, 0.5 * 2.0 * z_value(95))
+
+
 def test_width_factor_without_windows_and_its_guard():
     assert width_factor(Y, [], []) is None
     fc = normal_forecast(np.full(6, 10.0), np.full(6, 1e-6), (80, 95))

@@ -13,7 +13,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import typer  # noqa: E402
 
 from zonestat.cli import (  # noqa: E402
-    demo, forecast, forecast_file, indicators, loading, query, report, revisions, run, snapshot, validation)
+    demo, evaluate, forecast, forecast_file, indicators, loading, query, report, revisions, run, snapshot, validation)
 from zonestat.cli.guard import GuardedGroup  # noqa: E402
 from zonestat.cli import bulletin  # noqa: E402
 
@@ -42,6 +42,7 @@ app.command("bulletin")(bulletin.bulletin)
 app.command("validate")(validation.validate)
 app.command("validation-pages")(validation.validation_pages)
 app.command("followups")(validation.followups)
+app.command("evaluate")(evaluate.evaluate)
 
 
 def main() -> None:

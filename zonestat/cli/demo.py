@@ -14,13 +14,16 @@ DEMO_AS_OF = "2024-06"
 
 
 def demo_files(root: Path, as_of: str) -> list[Path]:
-    """Register files up to the as-of year and filings up to the as-of month, in load order."""
+    """Register files up to the as-of year, filings up to the as-of month and the evaluation inputs
+    (205-1, the annual supplement) of the years before it, in load order."""
     year = int(as_of[:4])
     registers = sorted(p for p in (root / "register").glob("register_*.csv")
                        if int(re.search(r"(\d{4})", p.stem).group(1)) <= year)
     months = sorted(d for d in (root / "filings").iterdir() if d.is_dir() and d.name <= as_of)
     filings = [f for d in months for f in sorted(d.iterdir()) if f.is_file()]
-    return registers + filings
+    evaluation = sorted(p for p in (root / "evaluation").glob("*.csv")
+                        if int(re.search(r"(\d{4})", p.stem).group(1)) < year) if (root / "evaluation").is_dir() else []
+    return registers + filings + evaluation
 
 
 def ensure_demo_data(root: Path, seed: int) -> dict:
@@ -28,7 +31,7 @@ def ensure_demo_data(root: Path, seed: int) -> dict:
     manifest_path = root / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("seed") == seed:
+        if manifest.get("seed") == seed and (root / "evaluation").is_dir():   # older demos lack it
             return manifest
     from zonestat.demo import generate
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from zonestat.demo import check
 from zonestat.demo.defects import Document, filing_path, inject
+from zonestat.demo.evaluation import EVALUATION_YEARS, EvaluationInputs
 from zonestat.demo.filings import Filings, periods
 from zonestat.demo.identity import credit_code_check_char, is_valid_credit_code
 from zonestat.demo.population import filing_mask
@@ -35,6 +36,7 @@ def generate(out_dir: Path, seed: int = 20240630) -> dict:
     for path in sorted(docs):
         _write(out_dir, docs[path])
         files.append(path)
+    files += _write_evaluation(out_dir, filings, seed)
     return {"seed": seed, "first_period": "2019-01", "last_period": "2024-12", "counts": _counts(zone),
             "files": files, "defects": defects, "resubmissions": resubmissions,
             "indicators_h1_2024": values["indicators"], "checks": values["extra"]}
@@ -70,6 +72,19 @@ def _write(out_dir: Path, doc: Document) -> None:
         write_csv(path, table, encoding="utf-8", unit=None, period_style="iso", english=True, newline="\n")
     else:
         write_xlsx(path, table, unit="万元")
+
+
+def _write_evaluation(out_dir: Path, filings: Filings, seed: int) -> list[str]:
+    """The evaluation inputs (their own seeded stream): 205-1 for December, the annual supplement."""
+    inputs, written = EvaluationInputs(filings, seed), []
+    for year in EVALUATION_YEARS:
+        energy = f"evaluation/205-1_{year}12.csv"
+        write_csv(out_dir / energy, inputs.energy_table(year), encoding="utf-8-sig", unit=None, period_style="iso")
+        supplement = f"evaluation/亩均评价补充_{year}.csv"
+        write_csv(out_dir / supplement, inputs.supplement_table(year), encoding="gb18030", unit="万元",
+                  period_style="iso")
+        written += [energy, supplement]
+    return written
 
 
 def _counts(zone) -> dict:

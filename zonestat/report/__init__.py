@@ -41,19 +41,21 @@ def build_report(db_path: Path, period: dt.date, out_dir: Path, validation_dir: 
     page of the period's latest validation run."""
     from zonestat.report.bulletin import read_bulletin
     from zonestat.report.data import gather, validation_page
+    from zonestat.report.evaluation import report_sections
     from zonestat.report.html import render
     from zonestat.report.workbook import write_workbook
 
     with session(db_path) as con:
         data = gather(con, period)
         data.bulletin = read_bulletin(con, period)
+        sections = report_sections(con, period.year)
     out_dir = Path(out_dir)
     data.validation_page = validation_page(data.validation_run, validation_dir, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = report_names(period)
     paths = {kind: out_dir / name for kind, name in names.items()}
     tmp_html, tmp_xlsx = (paths[k].with_name(paths[k].name + ".tmp") for k in ("html", "xlsx"))
-    tmp_html.write_text(render(data), encoding="utf-8")
+    tmp_html.write_text(render(data, sections), encoding="utf-8")
     write_workbook(data, tmp_xlsx)
     os.replace(tmp_html, paths["html"])
     os.replace(tmp_xlsx, paths["xlsx"])

@@ -84,5 +84,6 @@ def context(data: ReportData) -> dict:
     }
 
 
-def render(data: ReportData) -> str:
-    return _environment().get_template("report.html.j2").render(**context(data))
+def render(data: ReportData, sections: list[Markup] | tuple = ()) -> str:
+    """The page; `sections` are self-contained extra sections (e.g. the enterprise evaluation)."""
+    return _environment().get_template("report.html.j2").render(**context(data), extra_sections=list(sections))

@@ -39,27 +39,32 @@ based as (
     where s.in_build
 ),
 
-candidates as (
-    -- earlier filings of the same year: this build's, and core's before the build range
-    select enterprise_id, period, year, operating_revenue_ytd, operating_revenue_ytd_py, rd_expense_ytd, rd_expense_ytd_py
-    from based
-    union all
-    select enterprise_id, period, year, operating_revenue_ytd, operating_revenue_ytd_py, rd_expense_ytd, rd_expense_ytd_py
-    from meta.prior_finance
+earlier_in_build as (
+    -- the unit's previous filing of the same year within this build (null: none)
+    select
+        b.*,
+        lag(period) over unit_year as l_period,
+        lag(operating_revenue_ytd) over unit_year as l_operating_revenue_ytd,
+        lag(rd_expense_ytd) over unit_year as l_rd_expense_ytd,
+        lag(operating_revenue_ytd_py) over unit_year as l_operating_revenue_ytd_py,
+        lag(rd_expense_ytd_py) over unit_year as l_rd_expense_ytd_py
+    from based as b
+    window unit_year as (partition by enterprise_id, year order by period)
 ),
 
 paired as (
-    -- each filing with the unit's latest earlier filing of the same year (none: the first of the year)
+    -- each filing with the unit's latest earlier filing of the same year: the previous one of this
+    -- build, else core's latest before the build range (meta.prior_*), else none (the first of the year)
     select
-        b.*,
-        p.period as prev_period,
-        p.operating_revenue_ytd as p_revenue_ytd,
-        p.rd_expense_ytd as p_rd_ytd,
-        p.operating_revenue_ytd_py as p_revenue_ytd_py,
-        p.rd_expense_ytd_py as p_rd_ytd_py
-    from based as b
-    asof left join candidates as p
-        on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
+        l.*,
+        coalesce(l.l_period, p.period) as prev_period,
+        if(l.l_period is null, p.operating_revenue_ytd, l.l_operating_revenue_ytd) as p_revenue_ytd,
+        if(l.l_period is null, p.rd_expense_ytd, l.l_rd_expense_ytd) as p_rd_ytd,
+        if(l.l_period is null, p.operating_revenue_ytd_py, l.l_operating_revenue_ytd_py) as p_revenue_ytd_py,
+        if(l.l_period is null, p.rd_expense_ytd_py, l.l_rd_expense_ytd_py) as p_rd_ytd_py
+    from earlier_in_build as l
+    left join meta.prior_finance as p
+        on p.enterprise_id = l.enterprise_id and p.year = l.year
 ),
 
 final as (

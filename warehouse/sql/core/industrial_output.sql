@@ -42,29 +42,36 @@ based as (
     where s.in_build
 ),
 
-candidates as (
-    -- earlier filings of the same year: this build's, and core's before the build range
-    select enterprise_id, period, year, gross_output_value_ytd, gross_output_value_ytd_py, sales_output_value_ytd, sales_output_value_ytd_py, export_delivery_value_ytd, export_delivery_value_ytd_py
-    from based
-    union all
-    select enterprise_id, period, year, gross_output_value_ytd, gross_output_value_ytd_py, sales_output_value_ytd, sales_output_value_ytd_py, export_delivery_value_ytd, export_delivery_value_ytd_py
-    from meta.prior_industrial_output
+earlier_in_build as (
+    -- the unit's previous filing of the same year within this build (null: none)
+    select
+        b.*,
+        lag(period) over unit_year as l_period,
+        lag(gross_output_value_ytd) over unit_year as l_gross_output_value_ytd,
+        lag(sales_output_value_ytd) over unit_year as l_sales_output_value_ytd,
+        lag(export_delivery_value_ytd) over unit_year as l_export_delivery_value_ytd,
+        lag(gross_output_value_ytd_py) over unit_year as l_gross_output_value_ytd_py,
+        lag(sales_output_value_ytd_py) over unit_year as l_sales_output_value_ytd_py,
+        lag(export_delivery_value_ytd_py) over unit_year as l_export_delivery_value_ytd_py
+    from based as b
+    window unit_year as (partition by enterprise_id, year order by period)
 ),
 
 paired as (
-    -- each filing with the unit's latest earlier filing of the same year (none: the first of the year)
+    -- each filing with the unit's latest earlier filing of the same year: the previous one of this
+    -- build, else core's latest before the build range (meta.prior_*), else none (the first of the year)
     select
-        b.*,
-        p.period as prev_period,
-        p.gross_output_value_ytd as p_gross_ytd,
-        p.sales_output_value_ytd as p_sales_ytd,
-        p.export_delivery_value_ytd as p_export_ytd,
-        p.gross_output_value_ytd_py as p_gross_ytd_py,
-        p.sales_output_value_ytd_py as p_sales_ytd_py,
-        p.export_delivery_value_ytd_py as p_export_ytd_py
-    from based as b
-    asof left join candidates as p
-        on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
+        l.*,
+        coalesce(l.l_period, p.period) as prev_period,
+        if(l.l_period is null, p.gross_output_value_ytd, l.l_gross_output_value_ytd) as p_gross_ytd,
+        if(l.l_period is null, p.sales_output_value_ytd, l.l_sales_output_value_ytd) as p_sales_ytd,
+        if(l.l_period is null, p.export_delivery_value_ytd, l.l_export_delivery_value_ytd) as p_export_ytd,
+        if(l.l_period is null, p.gross_output_value_ytd_py, l.l_gross_output_value_ytd_py) as p_gross_ytd_py,
+        if(l.l_period is null, p.sales_output_value_ytd_py, l.l_sales_output_value_ytd_py) as p_sales_ytd_py,
+        if(l.l_period is null, p.export_delivery_value_ytd_py, l.l_export_delivery_value_ytd_py) as p_export_ytd_py
+    from earlier_in_build as l
+    left join meta.prior_industrial_output as p
+        on p.enterprise_id = l.enterprise_id and p.year = l.year
 ),
 
 final as (

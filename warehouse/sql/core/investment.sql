@@ -38,25 +38,28 @@ based as (
     where s.in_build
 ),
 
-candidates as (
-    -- earlier filings of the same year: this build's, and core's before the build range
-    select project_id, period, year, completed_investment_ytd, completed_investment_ytd_py
-    from based
-    union all
-    select project_id, period, year, completed_investment_ytd, completed_investment_ytd_py
-    from meta.prior_investment
+earlier_in_build as (
+    -- the project's previous filing of the same year within this build (null: none)
+    select
+        b.*,
+        lag(period) over unit_year as l_period,
+        lag(completed_investment_ytd) over unit_year as l_completed_investment_ytd,
+        lag(completed_investment_ytd_py) over unit_year as l_completed_investment_ytd_py
+    from based as b
+    window unit_year as (partition by project_id, year order by period)
 ),
 
 paired as (
-    -- each filing with the project's latest earlier filing of the same year (none: the first)
+    -- each filing with the project's latest earlier filing of the same year: the previous one of this
+    -- build, else core's latest before the build range (meta.prior_*), else none (the first of the year)
     select
-        b.*,
-        p.period as prev_period,
-        p.completed_investment_ytd as p_ytd,
-        p.completed_investment_ytd_py as p_ytd_py
-    from based as b
-    asof left join candidates as p
-        on p.project_id = b.project_id and p.year = b.year and b.period > p.period
+        l.*,
+        coalesce(l.l_period, p.period) as prev_period,
+        if(l.l_period is null, p.completed_investment_ytd, l.l_completed_investment_ytd) as p_ytd,
+        if(l.l_period is null, p.completed_investment_ytd_py, l.l_completed_investment_ytd_py) as p_ytd_py
+    from earlier_in_build as l
+    left join meta.prior_investment as p
+        on p.project_id = l.project_id and p.year = l.year
 ),
 
 final as (

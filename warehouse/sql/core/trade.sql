@@ -38,27 +38,32 @@ based as (
     where s.in_build
 ),
 
-candidates as (
-    -- earlier filings of the same year: this build's, and core's before the build range
-    select enterprise_id, period, year, goods_sales_ytd, goods_sales_ytd_py, retail_sales_ytd, retail_sales_ytd_py
-    from based
-    union all
-    select enterprise_id, period, year, goods_sales_ytd, goods_sales_ytd_py, retail_sales_ytd, retail_sales_ytd_py
-    from meta.prior_trade
+earlier_in_build as (
+    -- the unit's previous filing of the same year within this build (null: none)
+    select
+        b.*,
+        lag(period) over unit_year as l_period,
+        lag(goods_sales_ytd) over unit_year as l_goods_sales_ytd,
+        lag(retail_sales_ytd) over unit_year as l_retail_sales_ytd,
+        lag(goods_sales_ytd_py) over unit_year as l_goods_sales_ytd_py,
+        lag(retail_sales_ytd_py) over unit_year as l_retail_sales_ytd_py
+    from based as b
+    window unit_year as (partition by enterprise_id, year order by period)
 ),
 
 paired as (
-    -- each filing with the unit's latest earlier filing of the same year (none: the first of the year)
+    -- each filing with the unit's latest earlier filing of the same year: the previous one of this
+    -- build, else core's latest before the build range (meta.prior_*), else none (the first of the year)
     select
-        b.*,
-        p.period as prev_period,
-        p.goods_sales_ytd as p_goods_ytd,
-        p.retail_sales_ytd as p_retail_ytd,
-        p.goods_sales_ytd_py as p_goods_ytd_py,
-        p.retail_sales_ytd_py as p_retail_ytd_py
-    from based as b
-    asof left join candidates as p
-        on p.enterprise_id = b.enterprise_id and p.year = b.year and b.period > p.period
+        l.*,
+        coalesce(l.l_period, p.period) as prev_period,
+        if(l.l_period is null, p.goods_sales_ytd, l.l_goods_sales_ytd) as p_goods_ytd,
+        if(l.l_period is null, p.retail_sales_ytd, l.l_retail_sales_ytd) as p_retail_ytd,
+        if(l.l_period is null, p.goods_sales_ytd_py, l.l_goods_sales_ytd_py) as p_goods_ytd_py,
+        if(l.l_period is null, p.retail_sales_ytd_py, l.l_retail_sales_ytd_py) as p_retail_ytd_py
+    from earlier_in_build as l
+    left join meta.prior_trade as p
+        on p.enterprise_id = l.enterprise_id and p.year = l.year
 ),
 
 final as (

@@ -56,6 +56,8 @@ create or replace macro zs_period(x) as (
             and cast(regexp_extract(s, '年(\d{1,2})月', 1) as integer) between 1 and 12
             then make_date(cast(left(s, 4) as integer),
                  cast(regexp_extract(s, '年(\d{1,2})月', 1) as integer), 1)
+        when regexp_matches(s, '^\d{4}年\d{1,2}月\d{1,2}日$')      -- the report date: 2024年06月30日
+            then date_trunc('month', try_strptime(s, '%Y年%m月%d日'))::date
         when regexp_matches(s, '^\d{6}$') and cast(right(s, 2) as integer) between 1 and 12
             then make_date(cast(left(s, 4) as integer), cast(right(s, 2) as integer), 1)
         when regexp_matches(s, '^\d{4}[-/.]\d{1,2}$') and not regexp_full_match(s, '\d{4}\.1')
