@@ -82,7 +82,40 @@ def test_no_sideways_scrolling_and_no_text_under_9px(chromium, report, tmp_path,
     assert {s["where"] for s in sizes} >= {"chart-industries-narrow" if width < 640 else "chart-industries"}
 
 
-def test_the_print_is_a4_with_each_part_on_its_own_page(chromium, report, tmp_path):
+@pytest.fixture(scope="module")
+def printed(report, tmp_path_factory) -> Path:
+    """The report printed to PDF by Chromium itself (`--print-to-pdf`, A4 from the page's @page)."""
+    pdf = tmp_path_factory.mktemp("report_pdf") / "report.pdf"
+    done = subprocess.run([str(CHROMIUM), *ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
+    return pdf
+
+
+def test_no_heading_is_stranded_at_the_foot_of_a_page(chromium, report, printed):
+    """Read back from the PDF: no page ends with a heading (or the first line of one) whose text
+    follows on the next page."""
+    from pypdf import PdfReader
+
+    page = chromium.new_page()
+    page.emulate_media(media="print")
+    page.goto(report.as_uri(), wait_until="load")
+    headings = page.evaluate("() => Array.from(document.querySelectorAll('h1, h2, h3, h4, caption'))"
+                             ".map(h => h.innerText)")
+    page.close()
+    squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
+    heads = [squeeze(h) for h in headings if len(squeeze(h)) >= 4]
+    assert len(heads) >= 8, headings
+    pages = PdfReader(str(printed)).pages
+    texts = [[line for line in p.extract_text().splitlines() if line.strip()] for p in pages]
+    assert sum(len(t) for t in texts) > 200          # the text is there to read (CJK fonts with ToUnicode maps)
+    for number, lines in enumerate(texts[:-1], start=1):
+        last = squeeze(lines[-1]) if lines else ""
+        stranded = [h for h in heads if len(last) >= 4 and h.startswith(last)]
+        assert not stranded, (number, lines[-3:])
+
+
+def test_the_print_is_a4_with_each_part_on_its_own_page(chromium, report, printed):
     page = chromium.new_page()
     page.emulate_media(media="print")
     page.goto(report.as_uri(), wait_until="load")
@@ -90,11 +123,7 @@ def test_the_print_is_a4_with_each_part_on_its_own_page(chromium, report, tmp_pa
         .filter(s => getComputedStyle(s).breakBefore === 'page').map(s => s.id)""")
     page.close()
     assert parts == ["industries", "forecast", "bulletin", "quality", "sources", "appendix"]
-    pdf = tmp_path / "report.pdf"
-    done = subprocess.run([str(CHROMIUM), *ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
-    data = pdf.read_bytes()
+    data = printed.read_bytes()
     boxes = {tuple(round(float(v)) for v in m) for m in
              re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)}
     assert boxes == {A4_POINTS}, boxes
