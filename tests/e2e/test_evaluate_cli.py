@@ -61,7 +61,7 @@ def test_evaluate_writes_the_mart_workbook_and_page(home, tmp_path):
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select distinct va_method from marts.enterprise_evaluation").fetchall() == [("income",)]
     page = out.with_suffix(".html").read_text(encoding="utf-8")
-    assert 'id="evaluation"' in page and page.count("<circle") == 23
+    assert 'id="evaluation"' in page and page.count("<circle") == 2 * 23      # the wide chart and the phone's
     again = runner.invoke(app, ["evaluate", "--year", "2023", "--out", str(out), "--json"])
     assert again.exit_code == 0 and '"graded": 23' in again.output
 

@@ -115,15 +115,15 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig) 
         firms=query(con, "evaluation_firms_list", year=year))
 
 
-def score_land_chart(data: EvaluationData) -> Markup:
+def score_land_chart(data: EvaluationData, width: int = 640) -> Markup:
     """Scatter of score against land (log scale), one colour per class: big plots with low scores
-    stand out as renewal candidates."""
+    stand out as renewal candidates. `width` 360 draws the phone's version (text stays readable)."""
     import math
 
     from zonestat.report.svg import MUTED, el, line, svg, text
 
     points = [f for f in data.firms if f["graded"] and (f["land_area_mu"] or 0) > 0]
-    width, height, left, bottom = 640, 320, 50, 40
+    height, left, bottom = (320, 50, 40) if width >= 480 else (300, 30, 40)
     if not points:
         return svg(width, 60, "得分与用地 Score against land", text(10, 30, "无 none"))
     order = {c.cls: i for i, c in enumerate(data.config.classes)}
@@ -136,11 +136,14 @@ def score_land_chart(data: EvaluationData) -> Markup:
                                      f"{f['land_area_mu']:.1f} 亩, {f['class']}"),
                cx=x(f["land_area_mu"]), cy=y(f["score"]), r=2.5, fill=CLASS_COLOURS.get(order.get(f["class"], 3)),
                fill_opacity=0.7) for f in points]
+    wide = width >= 480
     axes = [line(left, height - bottom, width - 10, height - bottom, stroke=MUTED),
             line(left, 10, left, height - bottom, stroke=MUTED),
-            text(left, height - 8, f"用地面积(亩, 对数) land, mu (log): {10 ** lo:.0f} - {10 ** hi:.0f}", fill=MUTED),
-            text(4, 16, f"得分 score (axis to {top:.0f}; higher on the top edge)", fill=MUTED)]
-    legend = [text(width - 200 + 45 * i, 24, c.cls, fill=CLASS_COLOURS.get(i, MUTED), font_weight="bold")
+            text(left, height - 8, f"用地面积(亩, 对数){' land, mu (log)' if wide else ''}: "
+                                   f"{10 ** lo:.0f} - {10 ** hi:.0f}", fill=MUTED),
+            text(4, 16, f"得分 score (axis to {top:.0f}{'; higher on the top edge' if wide else ''})", fill=MUTED)]
+    legend = [text(width - (200 if wide else 110) + (45 if wide else 24) * i, 34 if not wide else 24, c.cls,
+                   fill=CLASS_COLOURS.get(i, MUTED), font_weight="bold")
               for i, c in enumerate(data.config.classes)]
     return svg(width, height, "得分与用地 Score against land", *axes, *dots, *legend)
 
@@ -151,7 +154,8 @@ def render_section(data: EvaluationData) -> Markup:
 
     env = _environment()
     return Markup(env.get_template("evaluation_section.html.j2").render(
-        e=data, tables=TABLES, chart=score_land_chart(data), numeric={"int", "num1", "num2"}))
+        e=data, tables=TABLES, chart=score_land_chart(data), chart_narrow=score_land_chart(data, 360),
+        numeric={"int", "num1", "num2"}))
 
 
 def report_sections(con: duckdb.DuckDBPyConnection, year: int) -> list[Markup]:
