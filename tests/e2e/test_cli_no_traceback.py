@@ -200,3 +200,21 @@ def test_an_ingest_while_a_query_runs_names_the_query(home, tmp_path):
     assert done.returncode == 2, done.stderr
     assert f"pid {query.pid}: zonestat query --timeout 8 select sum" in message, message
     assert query.returncode == 130 and "Traceback" not in done.stderr
+
+
+def test_report_and_bulletin_with_a_broken_wording_file(home, tmp_path, monkeypatch):
+    """An office editing bulletin.yaml and naming a field that does not exist: `report` and
+    `bulletin` exit 2 naming the template, no traceback."""
+    import zonestat.report.wording as wording
+    from tests.e2e.test_report_zone import build_zone
+
+    home.mkdir(parents=True)
+    build_zone(home)
+    broken = tmp_path / "bulletin.yaml"
+    broken.write_text(wording.WORDING_FILE.read_text(encoding="utf-8").replace(
+        "{industrial_output_value:unit}", "{industrial_output_valeu:unit}", 1), encoding="utf-8")
+    monkeypatch.setattr(wording, "WORDING_FILE", broken)
+    for command in ("report", "bulletin"):
+        result = runner.invoke(app, [command, "--period", "2024-06", "--out", str(tmp_path / command)])
+        assert result.exit_code == 2, (command, result.output)
+        assert "industrial_output_valeu" in result.output and "Traceback" not in result.output, result.output

@@ -15,7 +15,6 @@ import typer  # noqa: E402
 from zonestat.cli import (  # noqa: E402
     demo, evaluate, forecast, forecast_file, indicators, loading, query, report, revisions, run, snapshot, validation)
 from zonestat.cli.guard import GuardedGroup  # noqa: E402
-from zonestat.cli import bulletin  # noqa: E402
 
 app = typer.Typer(
     name="zonestat",
@@ -38,7 +37,7 @@ app.command("forecast-check")(forecast.forecast_check)
 app.command("forecast-enterprises")(forecast.forecast_enterprises)
 app.command("forecast-file")(forecast_file.forecast_file)
 app.command("report")(report.report)
-app.command("bulletin")(bulletin.bulletin)
+app.command("bulletin")(report.bulletin)
 app.command("validate")(validation.validate)
 app.command("validation-pages")(validation.validation_pages)
 app.command("followups")(validation.followups)

@@ -120,8 +120,10 @@ def known_fields(kind: str) -> dict[str, str]:
     return fields
 
 
-def load_wording(path: Path = WORDING_FILE) -> Wording:
-    """Parse and check the wording; an unknown field, format or kind raises WordingError naming the template."""
+def load_wording(path: Path | None = None) -> Wording:
+    """Parse and check the wording (default: WORDING_FILE); an unknown field, format or kind raises
+    WordingError naming the template."""
+    path = WORDING_FILE if path is None else path
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
