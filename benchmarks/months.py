@@ -221,17 +221,20 @@ def run_indicators(db: str, period: str, queue) -> None:
 
 
 HEADER = (f"{'#':>3} {'period':<8}{'ingest':>8}{'CPU':>7}{'loads':>7}{'build':>7}  {'kind':<16}"
-          f"{'touch':>6}{'supers':>7}{'other':>7}{'read_csv':>9}{'ratio':>7}{'peak RSS':>10}{'file':>10}")
+          f"{'touch':>6}{'supers':>7}{'commit':>7}{'other':>7}{'read_csv':>9}{'ratio':>7}{'peak RSS':>10}{'file':>10}")
 
 
 def month_line(i: int, year: int, month: int, r: dict, b: dict) -> str:
     """One month: ingest wall and CPU, loads done at, build, kind (periods rebuilt), the refresh's
-    _touched and record_supersession, the rest after the loads (republish, checkpoint at close)."""
+    _touched and record_supersession, the rest of the refresh (`commit`: the build's commit, with
+    DuckDB's automatic checkpoint when the write-ahead log has grown past its threshold, and the
+    queries around the build), the rest after the refresh (republish, close)."""
     s = r["spent"]
     other = r["wall"] - r["loads"] - s.get("refresh", 0.0)
+    commit = s.get("refresh", 0.0) - r["build"] - s.get("_touched", 0.0) - s.get("record_supersession", 0.0)
     kind = f"{r['kind']}({r['periods']})"
     return (f"{i:>3} {year}-{month:02d}{r['wall']:>8.2f}{r['cpu']:>7.1f}{r['loads']:>7.2f}{r['build']:>7.2f}  "
-            f"{kind:<16}{s.get('_touched', 0):>6.2f}{s.get('record_supersession', 0):>7.2f}{other:>7.2f}"
+            f"{kind:<16}{s.get('_touched', 0):>6.2f}{s.get('record_supersession', 0):>7.2f}{commit:>7.2f}{other:>7.2f}"
             f"{b['wall']:>9.2f}{r['wall'] / b['wall']:>7.2f}{mib(r['peak_kib']):>10}{r['size'] / 2**20:>6,.0f} MiB")
 
 
