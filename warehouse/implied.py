@@ -70,5 +70,8 @@ def with_implied_period(con: duckdb.DuckDBPyConnection, table: str, path: Path, 
     con.execute(f"alter table {table} add column c{position} varchar default '{period:%Y-%m}'")
     match = dataclasses.replace(match, columns={**match.columns, position: "period"}, missing=[])
     header = f"报告期 (取自{source}: {period:%Y-%m})"
+    note = (0, "period", f"{period:%Y-%m} from the {source.split(' ', 1)[1]} ({source.split(' ', 1)[0]}), "
+                         f"for all {read.rows} data lines")      # a warning of the load: said, and counted
     return dataclasses.replace(read, layout=dataclasses.replace(read.layout, headers=read.headers + [header],
-                                                                  match=match))
+                                                                  match=match),
+                               skipped_rows=read.skipped_rows + [note])

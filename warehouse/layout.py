@@ -114,6 +114,7 @@ SKIPPED = {
     "footer": "footer line skipped (表尾行已跳过): signatures, dates or notes, not a unit's filing",
     "header": "repeated header row skipped (重复的表头行已跳过)",
     "sheet": "worksheet (工作表)",
+    "period": "no 报告期 column: every row takes the month named outside the table (报告期取自标题或文件名)",
 }
 
 

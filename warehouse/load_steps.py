@@ -86,7 +86,7 @@ def record_lines(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, form:
     if read.skipped_rows:
         con.executemany("insert into audit.load_warnings values (?, ?, ?, ?, 'row', ?)",
                         [(load_id, str(path), line, form.code,
-                          f"{SKIPPED[kind]}: {text}" if kind == "sheet" else f"{SKIPPED[kind]} (got '{text}')")
+                          f"{SKIPPED[kind]}: {text}" if kind in ("sheet", "period") else f"{SKIPPED[kind]} (got '{text}')")
                          for line, kind, text in read.skipped_rows])
 
 

@@ -304,7 +304,9 @@ def _period_in_title() -> Case:
     lines += [",".join(row(i)[:1] + row(i)[2:]) for i in range(1, 4)]
     return Case("period_in_title.csv", "4", "no period column; the title names the month",
                 write_text("period_in_title.csv", "\n".join(lines) + "\n", "gb18030"),
-                loads=[("period_in_title.csv", "loaded", 3, 3, 0)], header_line=2, skipped=[(1, "title")],
+                loads=[("period_in_title.csv", "loaded", 3, 3, 0)], header_line=2,
+                skipped=[(1, "title"), (0, "period")],
+                warnings=[(0, "row", "2024-06 from the title (标题), for all 3 data lines")],
                 staged=[(*staged(i), i + 2) for i in range(1, 4)])
 
 
