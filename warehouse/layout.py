@@ -36,7 +36,11 @@ class Layout:
     match: HeaderMatch | None
     unit: str | None = None            # the money unit of a 单位 line above the header
     skipped: list[dict] = field(default_factory=list)   # title, unit and header-continuation lines
-    continued: tuple[int, ...] = ()    # lines of the rows that continue the header (sub-headers, 甲乙1 2 3)
+
+    @property
+    def continued(self) -> tuple[int, ...]:
+        """Lines of the rows that continue the header (sub-headers, units, 甲 乙 1 2 3)."""
+        return tuple(s["line"] for s in self.skipped if s["kind"] in CONTINUATION)
 
     @property
     def body_index(self) -> int:
@@ -160,6 +164,7 @@ def _above(rows: list[tuple[int, list[str | None]]], match: HeaderMatch, contrac
 # form's key columns blank or labelled (a data row never does: its unit and period are required)
 # and holds no figure.
 MAX_CONTINUED = 2
+CONTINUATION = ("subheader", "codes")      # kinds of the rows that continue the header
 _COLUMN_CODE = re.compile(r"[甲乙丙丁戊己庚辛壬癸]|\d{1,3}|[A-Z]|栏次|代码|行次|计量单位|单位")
 _FIGURE = re.compile(r"\d{3,}|\d[.,]\d")
 
@@ -242,8 +247,7 @@ def locate(rows: list[tuple[int, list[str | None]]], contract: Contract) -> Layo
         if _is_header(match):
             unit, skipped = _above(rows[:i], match, contract)
             headers, match, continued = _continued(rows, i, headers, match, contract)
-            return Layout(i, line, headers, match, unit, skipped + continued,
-                          tuple(c["line"] for c in continued))
+            return Layout(i, line, headers, match, unit, skipped + continued)
     headers = name_columns(rows[0][1])
     return Layout(0, rows[0][0], headers, detect_form(headers, contract))
 
