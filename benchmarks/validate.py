@@ -190,7 +190,6 @@ def _peak_kib() -> int:
 
 def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark, period: dt.date = PERIOD) -> tuple[list, dict]:
     """The suites' answers for the period: GX on pandas batches, or the same checks as SQL."""
-    from warehouse.db import read_sql
     from warehouse.validation.gate import load_batches, run_suites
     from warehouse.validation.suites import FORMS, runtime_parameters
 
@@ -203,7 +202,7 @@ def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark, peri
     results, elements = [], {}
     params = runtime_parameters(config, dt.date.today())
     for name, form in FORMS.items():
-        con.execute(f"create or replace temp table _bench_batch as {read_sql(form.batch_sql)}", {"period": period})
+        con.execute(f"create or replace temp table _bench_batch as {form.batch_sql}", {"period": period})
         results += sql_suite(con, suites[name], form.unit_id, params, period)
         elements[name] = results[-1].element_count
     mark("suites as SQL predicates")

@@ -22,12 +22,14 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from warehouse.db import read_sql
-from warehouse.spec import CONFIG_DIR
+from warehouse.db import SQL_DIR, read_sql, render_sql
+from warehouse.spec import CONFIG_DIR, FormSpec, SpecError, load_contract
 from warehouse.staging import replace_view
 
-# A folder is a layer, a file is a table: sql/<schema>/<table>.sql builds <schema>.<table>.
-# Staging is typed when a file is loaded (warehouse/staging.py); the build derives core from it.
+# A folder is a layer, a file is a table: sql/<schema>/<table>.sql builds <schema>.<table>; a
+# fact table of a form is sql/core/facts.sql.j2 rendered from the form's `facts` (forms.yaml), and
+# a `.sql.j2` file is rendered from the contract. Staging is typed when a file is loaded
+# (warehouse/staging.py); the build derives core from it.
 BUILD_ORDER: list[str] = [
     "core.register_year",
     "core.enterprises",
@@ -41,15 +43,12 @@ BUILD_ORDER: list[str] = [
     "marts.scope_units",
 ]
 NEXT = "__next"      # suffix of a core table being written, before the swap
-# the fact tables built by period: their unit key and the measures whose 本月 derive from YTD
-FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "core.industrial_output": ("enterprise_id", ("gross_output_value", "sales_output_value", "export_delivery_value")),
-    "core.finance": ("enterprise_id", ("operating_revenue", "rd_expense")),
-    "core.investment": ("project_id", ("completed_investment",)),
-    "core.trade": ("enterprise_id", ("goods_sales", "retail_sales")),
-}
-FORM_OF = {"core.industrial_output": "b204_1", "core.finance": "b203", "core.investment": "f206_1",
-           "core.trade": "e204_1"}
+# the fact tables built by period (the forms with `facts` in the contract): table -> form
+FACT_FORMS: dict[str, FormSpec] = {f"core.{f.facts.table}": f for f in load_contract().fact_forms}
+# their unit key and the measures whose 本月 derive from YTD; the form of each
+FACTS: dict[str, tuple[str, tuple[str, ...]]] = {n: (f.facts.unit_key, f.facts.month_measures)
+                                                 for n, f in FACT_FORMS.items()}
+FORM_OF: dict[str, str] = {n: f.name for n, f in FACT_FORMS.items()}
 EVERYTHING = (dt.date(1900, 1, 1), dt.date(2999, 12, 1))     # the build range of a full build
 # Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
 VIEWS: set[str] = {
@@ -80,11 +79,33 @@ def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / 
         raise
 
 
+def _fact_context(form: FormSpec) -> dict:
+    facts = form.facts
+    return {"code": form.code, "form": form.table, "table": facts.table, "key": facts.unit_key,
+            "in_register": facts.in_register, "january_exempt": form.january_exempt, "keep": facts.keep,
+            "measures": facts.measures, "month_measures": facts.month_measures}
+
+
+def model_sql(name: str) -> str:
+    """The SQL that builds `name` (schema.table): a form's fact table from its `facts`, a `.sql.j2`
+    model rendered from the contract's fact tables, else its `.sql` file."""
+    if name in FACT_FORMS:
+        return render_sql("core/facts.sql.j2", **_fact_context(FACT_FORMS[name]))
+    relative = name.replace(".", "/") + ".sql"
+    if not (SQL_DIR / f"{relative}.j2").is_file():
+        return read_sql(relative)
+    enterprise = [_fact_context(f) for f in FACT_FORMS.values() if f.facts.unit_key == "enterprise_id"]
+    if any(f.unit != "千元" for f in FACT_FORMS.values() if f.facts.unit_key == "enterprise_id"):
+        raise SpecError("forms.yaml: the enterprise forms' facts must be in 千元 (marts/measure_facts.sql.j2 "
+                        "turns them into 万元)")
+    return render_sql(f"{relative}.j2", enterprise_facts=enterprise)
+
+
 def fingerprint() -> str:
     """What core's rows depend on besides the data: the build list, its SQL and the core macros.
     A warehouse built with another fingerprint is rebuilt in full."""
     text = "\n".join(BUILD_ORDER) + read_sql("init/core_macros.sql")
-    text += "".join(read_sql(f"{n.split('.')[0]}/{n.split('.')[1]}.sql") for n in BUILD_ORDER)
+    text += "".join(model_sql(n) for n in BUILD_ORDER)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -129,8 +150,7 @@ def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
         # not `preserve_insertion_order = false`, 4% faster here: that setting is global to the
         # database instance and would stay on for every later query of the process
         params = {"lo": EVERYTHING[0], "hi": EVERYTHING[1]} if name in FACTS else None
-        cursor.execute(f"create or replace table {schema}.{table}{NEXT} as {read_sql(f'{schema}/{table}.sql')}",
-                       params)
+        cursor.execute(f"create or replace table {schema}.{table}{NEXT} as {model_sql(name)}", params)
     finally:
         cursor.close()
 
@@ -168,7 +188,7 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, worker
         for name in names:
             schema, table = name.split(".")
             if name in VIEWS:
-                replace_view(con, name, read_sql(f"{schema}/{table}.sql"))
+                replace_view(con, name, model_sql(name))
             else:
                 con.execute(f"drop table if exists {schema}.{table}")
                 con.execute(f"alter table {schema}.{table}{NEXT} rename to {table}")
@@ -199,7 +219,7 @@ def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date,
         for name, (lo, hi) in ranges.items():
             _prior(con, name, lo)
             con.execute(f"delete from {name} where period between ? and ?", [lo, hi])
-            con.execute(f"insert into {name} by name {read_sql(name.replace('.', '/') + '.sql')}",
+            con.execute(f"insert into {name} by name {model_sql(name)}",
                         {"lo": lo, "hi": hi})
         seconds = _record(con, started, "incremental", len(ranges) + bool(register_years))
         selects = [(f"select distinct period from {n} where period between ? and ?", [lo, hi])

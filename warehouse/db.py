@@ -93,6 +93,32 @@ def read_sql(relative: str) -> str:
     return (SQL_DIR / relative).read_text(encoding="utf-8")
 
 
+def render_sql(relative: str, **context: object) -> str:
+    """A SQL template (`<layer>/<name>.sql.j2`: one file that builds a table per form) rendered
+    with `context`; a name the template uses and `context` lacks is an error, not an empty string.
+    Only names checked by the contract (warehouse/spec.py) and quoted literals reach the text."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = _JINJA.get("env")
+    if env is None:
+        env = _JINJA["env"] = Environment(loader=FileSystemLoader(SQL_DIR), undefined=StrictUndefined,
+                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                          autoescape=False)
+    return env.get_template(relative).render(**context)
+
+
+_JINJA: dict[str, object] = {}
+
+
+def sql_literal(value: object) -> str:
+    """A Python value as a SQL literal (contract defaults and codes)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def raw_columns(form: FormSpec) -> list[tuple[str, str]]:
     """Raw keeps every received value as text, plus the lineage columns."""
     lineage = [("_load_id", "bigint"), ("_source_file", "varchar"), ("_source_row", "integer"),

@@ -123,7 +123,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract
     record_lines(con, load_id, path, match.form, read)
     type_rows(con, load_id, path, match, bounds)
     rejected, warned = record_problems(con, load_id, path, match, bounds)
-    type_load(con, match.form.table, load_id)
+    type_load(con, match.form, load_id)
     record_precedence(con, load_id, path.name, match.form.table, "period" not in match.form.fields)
     _record_load(con, load_id, path, digest, match, read, rejected, warned, bounds.decimal, started)
     samples = con.execute("select source_row, reason from audit.rejected_rows where load_id = ? "

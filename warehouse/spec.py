@@ -26,10 +26,53 @@ class FieldSpec:
     required: bool
     non_negative: bool
     aliases: tuple[str, ...]
+    column: str = ""            # its staging column (default: the field's name)
+    pad: int = 0                # a code left-padded with zeros to this width in staging
+    codes: tuple[tuple[str, tuple[str, ...]], ...] = ()   # staging value <- spellings (lower case)
+    default: object = None      # the staging value of an empty cell
 
     @property
     def header_zh(self) -> str:
         return self.aliases[0]
+
+    @property
+    def staging_column(self) -> str:
+        return self.column or self.name
+
+    @property
+    def ytd_flow(self) -> bool:
+        """A year-to-date money flow that cannot be negative (产值, 收入, 投资...): it never falls
+        within a year, and 本月 is its difference (the cross-month checks read these)."""
+        return self.type == "money" and self.non_negative and self.name.endswith("_ytd")
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """A year-to-date figure of a fact table: staging `<name>_ytd`; core derives `<name>_ytd_py`
+    (上年同期: the form's own `<name>_ytd_prior` when it has one, else last year's filing) and, with
+    `month`, `<name>_month` and `<name>_month_py` (本月 from YTD); with `reported`, keeps the
+    filed 本月 `<name>` as `<name>_reported`."""
+
+    name: str
+    prior: bool
+    month: bool = True
+    reported: bool = False
+
+
+@dataclass(frozen=True)
+class FactsSpec:
+    """The core fact table of a form (sql/core/facts.sql.j2): one row per unit and period."""
+
+    table: str
+    unit_key: str
+    in_register: bool
+    keep: tuple[tuple[str, str], ...]      # (SQL expression over staging, column), in order; then
+                                           # each measure's <m>_ytd not listed
+    measures: tuple[MeasureSpec, ...]
+
+    @property
+    def month_measures(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.measures if m.month)
 
 
 @dataclass(frozen=True)
@@ -42,6 +85,7 @@ class FormSpec:
     key: tuple[str, ...]
     january_exempt: bool
     fields: dict[str, FieldSpec] = field(default_factory=dict)
+    facts: FactsSpec | None = None
 
     @property
     def required(self) -> list[str]:
@@ -71,11 +115,10 @@ class Contract:
     forms: dict[str, FormSpec]
     first_year: int = 1990      # the earliest reporting period accepted is January of this year
 
-    def form_by_code(self, code: str) -> FormSpec:
-        for form in self.forms.values():
-            if code in (form.code, form.name, form.table):
-                return form
-        raise SpecError(f"unknown form {code!r}; known: {', '.join(f.code for f in self.forms.values())}")
+    @property
+    def fact_forms(self) -> list[FormSpec]:
+        """The forms with a core fact table, in contract order."""
+        return [f for f in self.forms.values() if f.facts]
 
 
 def normalize_header(text: str) -> str:
@@ -131,7 +174,44 @@ def _field(name: str, raw: dict) -> FieldSpec:
     if not _IDENT.match(name) or ftype not in FIELD_TYPES:
         raise SpecError(f"forms.yaml: field {name!r} has a bad name or type {ftype!r}")
     aliases = tuple(raw.get("aliases") or ()) + (name,)
-    return FieldSpec(name, ftype, bool(raw.get("required")), bool(raw.get("non_negative")), aliases)
+    column = str(raw.get("column") or "")
+    codes = tuple((str(value), tuple(str(s).lower() for s in spellings))
+                  for value, spellings in (raw.get("codes") or {}).items())
+    pad = raw.get("pad", 0)
+    if (column and not _IDENT.match(column)) or not isinstance(pad, int) or pad < 0 \
+            or ((pad or codes) and ftype != "text"):
+        raise SpecError(f"forms.yaml: field {name!r}: column must be a SQL name, pad a width and codes or "
+                        "pad only on text fields")
+    return FieldSpec(name, ftype, bool(raw.get("required")), bool(raw.get("non_negative")), aliases,
+                     column=column, pad=pad, codes=codes, default=raw.get("default"))
+
+
+def _facts(form: str, fields: dict[str, FieldSpec], key: tuple[str, ...], raw: dict | None) -> FactsSpec | None:
+    """A form's `facts:` block, checked against its fields: every name it uses must be one."""
+    if not raw:
+        return None
+    where = f"forms.yaml: form {form!r}, facts"
+    unit_key = [k for k in key if k != "period"]
+    if "period" not in key or len(unit_key) != 1 or not _IDENT.match(str(raw.get("table", ""))):
+        raise SpecError(f"{where}: needs a table name and a key of one unit and the period")
+    measures = []
+    for name, opts in (raw.get("measures") or {}).items():
+        opts = opts or {}
+        if f"{name}_ytd" not in fields or (opts.get("reported") and name not in fields):
+            raise SpecError(f"{where}: measure {name!r} needs the field {name}_ytd"
+                            + (f" and {name}" if opts.get("reported") else ""))
+        measures.append(MeasureSpec(name, prior=f"{name}_ytd_prior" in fields, month=bool(opts.get("month", True)),
+                                    reported=bool(opts.get("reported"))))
+    keep = []
+    for item in raw.get("keep") or ():
+        column, expr = next(iter(item.items())) if isinstance(item, dict) else (item, item)
+        if not _IDENT.match(str(column)) or (not isinstance(item, dict) and item not in fields):
+            raise SpecError(f"{where}: keep {item!r} is not a field of the form")
+        keep.append((str(expr), str(column)))
+    kept = {column for _, column in keep}
+    keep += [(f"{m.name}_ytd",) * 2 for m in measures if f"{m.name}_ytd" not in kept]   # a measure's YTD is kept
+    return FactsSpec(table=str(raw["table"]), unit_key=unit_key[0], in_register=bool(raw.get("in_register")),
+                     keep=tuple(keep), measures=tuple(measures))
 
 
 def _form(name: str, raw: dict) -> FormSpec:
@@ -142,7 +222,8 @@ def _form(name: str, raw: dict) -> FormSpec:
         raise SpecError(f"forms.yaml: form {name!r} has a bad table name or key")
     return FormSpec(name=name, code=str(raw.get("code", name)), label_zh=raw.get("label_zh", name),
                     table=table, unit=raw.get("unit"), key=key,
-                    january_exempt=bool(raw.get("january_exempt")), fields=fields)
+                    january_exempt=bool(raw.get("january_exempt")), fields=fields,
+                    facts=_facts(name, fields, key, raw.get("facts")))
 
 
 @lru_cache(maxsize=4)

@@ -1,8 +1,8 @@
 """The staging layer: each accepted raw row typed once, when its file is loaded.
 
 `staging.<form>_typed` holds every accepted revision, typed and in the form's unit; it is filled
-inside the load's transaction (sql/staging/<form>_typed.sql over that load's rows, which the row
-checks typed in `_checked`), so a build never re-types history. `staging.<form>` is a view,
+inside the load's transaction (sql/staging/typed.sql.j2, rendered from the contract, over that
+load's rows, which the row checks typed in `_checked`), so a build never re-types history. `staging.<form>` is a view,
 generated from the contract (the form's key), picking the version of each key that counts by
 what the filings say about themselves (warehouse/revisions.py), never by load order. When the
 typing SQL changes (a new zonestat version), the typed tables are re-derived from raw.
@@ -13,16 +13,40 @@ import hashlib
 
 import duckdb
 
-from warehouse.db import read_sql
-from warehouse.spec import Contract, FormSpec
+from warehouse.db import read_sql, render_sql, sql_literal
+from warehouse.spec import Contract, FieldSpec, FormSpec
 from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes
 
 _LAST = 2**62      # "every load" as the upper bound of a load-id range
 
 
+def _column_sql(field: FieldSpec) -> str:
+    """The staging value of a field from its typed value t_<field>: money in the form unit, a code
+    padded, spellings mapped to their value, an empty cell's default."""
+    value = f"t_{field.name}"
+    if field.type == "money":
+        return f"{value} * f_{field.name}"
+    if field.pad:
+        return f"lpad({value}, {field.pad}, '0')"
+    if field.codes:
+        whens = [f"when {value} is null then {sql_literal(field.default)}"] if field.default is not None else []
+        whens += [f"when lower({value}) in ({', '.join(sql_literal(s) for s in spellings)}) then {sql_literal(code)}"
+                  for code, spellings in field.codes]
+        return "case " + " ".join(whens) + f" else lower({value}) end"
+    if field.default is not None:
+        return f"coalesce({value}, {sql_literal(field.default)})"
+    return value
+
+
+def typed_sql(form: FormSpec) -> str:
+    """staging.<form>_typed's rows of the loads $first_load..$last_load (sql/staging/typed.sql.j2)."""
+    return render_sql("staging/typed.sql.j2", table=form.table, factors=form.money_fields,
+                      columns=[(_column_sql(f), f.staging_column) for f in form.fields.values()])
+
+
 def _fingerprint(form: FormSpec) -> str:
     """What the typed rows and the view depend on: their SQL, the contract's typing and the macros."""
-    text = read_sql(f"staging/{form.table}_typed.sql") + checked_sql(form, "") + read_sql("init/macros.sql")
+    text = typed_sql(form) + checked_sql(form, "") + read_sql("init/macros.sql")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -52,8 +76,7 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
                     + f" from raw.{table} as r left join audit.loads as l on l.load_id = r._load_id "
                     "where r._load_id between $first_load and $last_load")
         con.execute(f"create or replace temp table {CHECKED} as " + checked_sql(form, received), every)
-        con.execute(f"create or replace table staging.{table}_typed as "
-                    f"{read_sql(f'staging/{table}_typed.sql')}", every)
+        con.execute(f"create or replace table staging.{table}_typed as {typed_sql(form)}", every)
         con.execute(f"drop table {CHECKED}")
         con.execute(f"drop table {BAD_CODES}")
         con.execute("insert or replace into meta.staging_typing values (?, ?, now()::timestamp)",
@@ -109,7 +132,7 @@ join ranked as r
 """
 
 
-def type_load(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:
+def type_load(con: duckdb.DuckDBPyConnection, form: FormSpec, load_id: int) -> None:
     """The accepted rows of one load (typed in `_checked`) into staging.<table>_typed."""
-    con.execute(f"insert into staging.{table}_typed {read_sql(f'staging/{table}_typed.sql')}",
+    con.execute(f"insert into staging.{form.table}_typed {typed_sql(form)}",
                 {"first_load": load_id, "last_load": load_id})

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import credit_code
 from warehouse.build import build
-from warehouse.db import connect, init_schema, read_sql
+from warehouse.db import connect, init_schema
 from warehouse.validation.results import ExpectationRaised
 from warehouse.validation.suites import FORMS, load_config, load_suite
 
@@ -115,7 +115,7 @@ def dtypes() -> dict[str, pd.Series]:
     con = connect(":memory:")
     init_schema(con)
     build(con)
-    types = {name: con.execute(read_sql(f.batch_sql), {"period": PERIOD}).df().dtypes for name, f in FORMS.items()}
+    types = {name: con.execute(f.batch_sql, {"period": PERIOD}).df().dtypes for name, f in FORMS.items()}
     con.close()
     return types
 

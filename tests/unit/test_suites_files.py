@@ -17,7 +17,7 @@ from expectations import SUITE_DIR
 from tests.conftest import credit_code
 from warehouse.build import build
 from warehouse.codes import CHARSET, is_valid
-from warehouse.db import SQL_DIR, read_sql
+from warehouse.db import SQL_DIR
 from warehouse.validation.credit_codes import valid_credit_codes
 from warehouse.validation.suites import FORMS, SuiteError, load_config, load_suite, load_suites
 
@@ -49,7 +49,7 @@ def test_every_suite_loads_with_reasons_severities_and_unique_checks(config):
 def test_every_expectation_names_a_column_of_its_batch(con, config):
     build(con)  # empty staging tables
     for name, form in FORMS.items():
-        columns = {d[0] for d in con.execute(read_sql(form.batch_sql), {"period": dt.date(2024, 6, 1)}).description}
+        columns = {d[0] for d in con.execute(form.batch_sql, {"period": dt.date(2024, 6, 1)}).description}
         for item in load_suite(name, config)["expectations"]:
             assert expectation_columns(item) <= columns, (name, item["meta"]["check"])
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import read_sql
+from warehouse.db import read_sql, render_sql
 from warehouse.spec import load_contract
 from warehouse.validation.results import CheckResult, Failure
 from warehouse.validation.suites import FORMS, SqlCheck, ValidationConfig
@@ -35,9 +35,23 @@ def run_sql(con: duckdb.DuckDBPyConnection, relative: str, params: dict[str, Any
     return con.execute(sql, {k: v for k, v in params.items() if k in used})
 
 
+def measures_sql() -> str:
+    """The validated forms' year-to-date flows in long form (sql/checks/measures.sql.j2)."""
+    contract = load_contract()
+    forms = []
+    for name, batch in FORMS.items():
+        form = contract.forms[name]
+        flows = [{"name": f.name[:-len("_ytd")],
+                  "month": f.name[:-len("_ytd")] if f.name[:-len("_ytd")] in form.fields else None,
+                  "prior": f"{f.name}_prior" if f"{f.name}_prior" in form.fields else None}
+                 for f in form.fields.values() if f.ytd_flow]
+        forms.append({"table": form.table, "unit_id": batch.unit_id, "flows": flows})
+    return render_sql("checks/measures.sql.j2", forms=forms)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, period: dt.date, config: ValidationConfig) -> None:
     """What the checks share: the flows in long form (a view), and who is expected to file (a table)."""
-    con.execute(f"create or replace temp view _zs_measures as {read_sql('checks/measures.sql')}")
+    con.execute(f"create or replace temp view _zs_measures as {measures_sql()}")
     contract = load_contract()
     pairs = [(form, unit_type) for form, types in config.completeness.items() for unit_type in types]
     exempt = [name for name in FORMS if contract.forms[name].january_exempt]

@@ -18,7 +18,7 @@ from expectations import CONFIG_FILE, SUITE_DIR
 from warehouse.build import FORM_OF
 from warehouse.publication import republish
 from warehouse.refresh import refresh
-from warehouse.db import init_schema, read_sql, session
+from warehouse.db import init_schema, session
 from warehouse.spec import load_contract
 from warehouse.validation import checks, pages, quarantine, store
 from warehouse.validation.results import CheckResult, GateError
@@ -74,7 +74,7 @@ def parse_period(text: str, today: dt.date | None = None) -> dt.date:
 
 def load_batches(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict[str, pd.DataFrame]:
     """The period batch of every validated table, pulled from DuckDB into pandas."""
-    return {name: con.execute(read_sql(form.batch_sql), {"period": period}).df() for name, form in FORMS.items()}
+    return {name: con.execute(form.batch_sql, {"period": period}).df() for name, form in FORMS.items()}
 
 
 def run_suites(batches: dict[str, pd.DataFrame], suites: dict[str, dict], config: ValidationConfig,

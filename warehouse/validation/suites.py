@@ -26,11 +26,15 @@ class SuiteError(ValueError):
 
 @dataclass(frozen=True)
 class FormBatch:
-    """A validated staging table: its suite name, the SQL of its period batch, its unit column."""
+    """A validated staging table: its suite name, its unit column, its form code, the field whose
+    declared unit the batch reports (source_unit), and columns its suite checks that the batch
+    derives (SQL over the staging row `f`)."""
 
     name: str
     unit_id: str
     code: str
+    unit_field: str
+    derived: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -38,15 +42,20 @@ class FormBatch:
 
     @property
     def batch_sql(self) -> str:
-        return f"checks/batch_{self.name}.sql"
+        """The SQL of one period's batch (sql/checks/batch.sql.j2; parameter $period)."""
+        from warehouse.db import render_sql
+
+        return render_sql("checks/batch.sql.j2", table=self.name, unit_id=self.unit_id,
+                          unit_field=self.unit_field, derived=self.derived)
 
 
 # The allow-list of validated tables: names reach SQL only from here.
 FORMS: dict[str, FormBatch] = {
-    "b204_1": FormBatch("b204_1", "enterprise_id", "B204-1"),
-    "b203": FormBatch("b203", "enterprise_id", "B203"),
-    "f206_1": FormBatch("f206_1", "project_id", "206-1"),
-    "e204_1": FormBatch("e204_1", "enterprise_id", "E204-1"),
+    "b204_1": FormBatch("b204_1", "enterprise_id", "B204-1", "gross_output_value_ytd", derived=(
+        ("f.sales_output_value_ytd / nullif(f.gross_output_value_ytd, 0)", "sales_ratio"),)),   # 产品销售率
+    "b203": FormBatch("b203", "enterprise_id", "B203", "operating_revenue_ytd"),
+    "f206_1": FormBatch("f206_1", "project_id", "206-1", "completed_investment_ytd"),
+    "e204_1": FormBatch("e204_1", "enterprise_id", "E204-1", "goods_sales_ytd"),
 }
 
 

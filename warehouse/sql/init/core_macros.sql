@@ -23,3 +23,8 @@ end;
 -- another order (a relative 1e-9): a new publication (vintage) only when a figure really moved
 create or replace macro zs_same_figure(a, b) as
     (a is null and b is null) or coalesce(abs(a - b) <= 1e-9 * greatest(1.0, abs(a), abs(b)), false);
+
+-- a manufacturing project (制造业投资): as its form says, else by its industry (GB/T 4754 divisions
+-- 13-43, manufacturing), else not
+create or replace macro zs_is_manufacturing(given, industry_code) as
+    coalesce(given, try_cast(left(industry_code, 2) as integer) between 13 and 43, false);
