@@ -31,7 +31,7 @@ def prepare(as_of: str, measure: str, limit: int, chunk: int) -> dict:
     from warehouse import forecasts
     from warehouse.catalog import load_catalog
     from warehouse.db import session
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
 
     settings = load_settings()
     period = parse_period(as_of)

@@ -10,11 +10,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.logs import run_log
+from models.threads import SINGLE_THREADED_MATH  # the Dask workers' environment
 from zonestat.settings import Settings, load_settings
-
-# One math thread per process: statsmodels fits are small, and results must not depend on
-# how BLAS splits work (threads and Dask workers give the same forecasts).
-SINGLE_THREADED_MATH = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def make_task_runner(settings: Settings):
@@ -39,7 +36,7 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
 
     from warehouse import forecasts
     from warehouse.db import session
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
     from warehouse.publication import publish_period
     from warehouse.targets import load_targets
 
@@ -85,7 +82,7 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
     from warehouse import forecasts
     from warehouse.db import session
     from warehouse.exports import export_forecasts
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
 
     settings = load_settings()
     period = parse_period(as_of)

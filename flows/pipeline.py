@@ -6,10 +6,9 @@ starts flow runs without the CLI's environment, and statsmodels fits under a pro
 """
 from __future__ import annotations
 
-import os
+from models.threads import single_threaded_math
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+single_threaded_math()
 
 import datetime as dt  # noqa: E402
 
@@ -26,7 +25,7 @@ MIN_FILED_SHARE = 0.5   # below this share of expected filers a month is not pub
 
 def check_period(period: str) -> str:
     """Refuse a malformed period before any work is done (2024-06; January is part of 1-2月)."""
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
 
     parse_period(period)
     return period
@@ -148,10 +147,9 @@ def forecast_only(period: str) -> dict:
 def backfill(start: str, end: str, paths: list[str] | None = None, allow_critical: bool = False) -> dict:
     """Ingest once, then validate, compute and publish every period from start to end (January
     skipped); a period failing a critical check is held back (listed under `held`), the others go on."""
-    from warehouse.indicators import parse_period
+    from warehouse.period import Period
 
-    first, last = parse_period(check_period(start)), parse_period(check_period(end))
-    periods = months_between(first, last)
+    periods = [str(p) for p in Period.parse(check_period(start)).through(Period.parse(check_period(end)))]
     settings = load_settings()
     settings.ensure_dirs()
     done, held = [], {}
@@ -171,13 +169,3 @@ def backfill(start: str, end: str, paths: list[str] | None = None, allow_critica
         if done:
             stages.publish_snapshot(f"{start}-{end}")
     return {"published": done, "held": held}
-
-
-def months_between(first: dt.date, last: dt.date) -> list[str]:
-    """Reporting periods from first to last inclusive, January left out (it is part of 1-2月)."""
-    out, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        if month != 1:
-            out.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out

@@ -68,7 +68,7 @@ def period_readiness(period: str, floor: float) -> dict:
     """Filed against expected units of the period, per scope; ready when anything was filed and
     the above-scale industrial share (the headline forms') reaches `floor`."""
     from warehouse.db import fetch_dicts, read_sql, session
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
 
     with session(load_settings().db_path, read_only=True) as con:
         scopes = fetch_dicts(con, read_sql("reports/period_readiness.sql"), {"period": parse_period(period)})
@@ -86,7 +86,7 @@ def gate_failure_artifact(period: str, gate: dict) -> str:
     from prefect.artifacts import create_markdown_artifact
 
     from warehouse.db import session
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
     from warehouse.publish import gate_failure_markdown
     from warehouse.validation.followups import followup_rows
 
@@ -116,7 +116,7 @@ def evaluate_indicators(period: str) -> dict:
     """The whole catalog for the period into marts, kept as a vintage, then the Parquet export;
     returns counts, the vintage and the path."""
     from warehouse.db import session
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
     from warehouse.publication import publish_period
 
     settings = load_settings()
@@ -132,7 +132,7 @@ def evaluate_indicators(period: str) -> dict:
 def build_report(period: str) -> dict[str, str]:
     """The planners' HTML report and workbook and the written bulletin (.docx) for the period, under
     $ZONESTAT_HOME/reports/YYYY-MM/."""
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
     from zonestat.report import build_bulletin, build_report as build
     from zonestat.report.data import NoFilings
 
@@ -169,7 +169,7 @@ def publish_artifacts(period: str, since_load: int, outputs: dict[str, str], gat
 
     from warehouse import publish
     from warehouse.db import session
-    from warehouse.indicators import parse_period
+    from warehouse.period import parse_period
 
     with session(load_settings().db_path, read_only=True) as con:
         rows = publish.briefing(con, parse_period(period))

@@ -9,15 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.batch import ForecastConfig
+from models.threads import single_threaded_math
 from models.tables import BatchResult, forecast_batch
-
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def single_threaded_env() -> None:
-    """Pin BLAS/OpenMP to one thread: parallelism comes from processes, not from numpy."""
-    for var in THREAD_VARS:
-        os.environ.setdefault(var, "1")
 
 
 def chunks(table: pa.Table, size: int) -> list[pa.Table]:
@@ -56,7 +49,7 @@ def forecast_parallel(table: pa.Table, cfg: ForecastConfig = ForecastConfig(), j
     parts = chunks(table, chunk_size)
     if jobs <= 1 or len(parts) <= 1:
         return forecast_batch(table, cfg)
-    single_threaded_env()  # inherited by the spawned workers before they import numpy
+    single_threaded_math()  # inherited by the spawned workers before they import numpy
     with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
         results = list(pool.map(forecast_batch, parts, [cfg] * len(parts)))
     return concat(results)

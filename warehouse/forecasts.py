@@ -208,9 +208,9 @@ def run_chunks_in_processes(series_path: str, chunks: list[list[str]], steps: in
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    from models.parallel import single_threaded_env
+    from models.threads import single_threaded_math
 
-    single_threaded_env()  # inherited by the spawned workers before they import numpy
+    single_threaded_math()  # inherited by the spawned workers before they import numpy
     with ProcessPoolExecutor(max(1, min(workers, len(chunks))), mp_context=mp.get_context("spawn")) as pool:
         futures = [pool.submit(run_chunk_files, series_path, ids, steps, f"{folder}/chunk{n:03d}", True, n_paths)
                    for n, ids in enumerate(chunks)]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import duckdb
 
@@ -10,7 +9,6 @@ from warehouse.catalog import write_meta
 from warehouse.db import read_sql
 
 MIN_COVERAGE = 0.95
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 VALUES_DDL = """create table if not exists marts.indicator_values (
     indicator_id varchar not null, period date not null, "window" varchar not null,
@@ -22,21 +20,6 @@ VALUES_DDL = """create table if not exists marts.indicator_values (
     primary key (indicator_id, period, "window", breakdown, member))"""
 # columns added since the first version: warehouses made before get them on the next evaluation
 ADDED_COLUMNS = {"comparable_amount": "double", "n_without_base": "bigint", "amount_without_base": "double"}
-
-
-class PeriodError(ValueError):
-    """A period that is malformed or cannot carry figures (e.g. January, reported with February)."""
-
-
-def parse_period(text: str) -> dt.date:
-    """'2024-06' -> date(2024, 6, 1); January is refused: Jan-Feb is one period keyed on February."""
-    match = _PERIOD.match(text.strip())
-    if not match:
-        raise PeriodError(f"period {text!r} must look like 2024-06")
-    year, month = int(match.group(1)), int(match.group(2))
-    if month == 1:
-        raise PeriodError(f"{text}: January is reported together with February; use {year}-02 (1-2月)")
-    return dt.date(year, month, 1)
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, period: dt.date, min_coverage: float = MIN_COVERAGE) -> int:

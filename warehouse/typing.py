@@ -49,7 +49,7 @@ _WHY = {
 }
 _NUMERIC = ("money", "number", "int")
 
-CHECKED = "_checked"     # temp table of one load's rows, typed (staging/<form>_typed.sql reads it)
+CHECKED = "_checked"     # temp table of one load's rows, typed (staging/typed.sql.j2 reads it)
 BAD_CODES = "_bad_codes"  # temp table (field, _source_row): credit codes of one load that failed
 
 

@@ -58,7 +58,7 @@ def test_monthly_pipeline_runs_stages_and_publishes_artifacts(home, inbox):
 
 def test_bad_period_stops_before_any_work(home):
     from flows.pipeline import monthly_pipeline
-    from warehouse.indicators import PeriodError
+    from warehouse.period import PeriodError
 
     for bad in ("2024-13", "2024-01", "June"):
         with pytest.raises(PeriodError):

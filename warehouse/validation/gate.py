@@ -19,12 +19,11 @@ from warehouse.build import FORM_OF
 from warehouse.publication import republish
 from warehouse.refresh import refresh
 from warehouse.db import init_schema, session
-from warehouse.spec import load_contract
+from warehouse.period import parse_period
 from warehouse.validation import checks, pages, quarantine, store
 from warehouse.validation.results import CheckResult, GateError
 from warehouse.validation.suites import FORMS, ValidationConfig, load_config, load_suites, runtime_parameters
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # DuckDB's share of the gate's memory: its joins and aggregates spill to disk beyond it (the pandas
 # batches and GX come on top). Keeps a 1,000,000-row period under 2 GiB in all.
 MEMORY_LIMIT = "1GB"
@@ -55,21 +54,6 @@ class GateResult:
     @property
     def exit_code(self) -> int:
         return 1 if self.critical_failures else 0
-
-
-def parse_period(text: str, today: dt.date | None = None) -> dt.date:
-    """'2024-06' -> date(2024, 6, 1); ValueError for a malformed or future period, or a January
-    (every validated form reports Jan-Feb together, as the February period)."""
-    match = _PERIOD.match(text.strip())
-    if not match:
-        raise ValueError(f"period {text!r} is not a month like 2024-06")
-    period = dt.date(int(match.group(1)), int(match.group(2)), 1)
-    if period > (today or dt.date.today()).replace(day=1):
-        raise ValueError(f"period {text} is in the future")
-    contract = load_contract()
-    if period.month == 1 and all(contract.forms[name].january_exempt for name in FORMS):
-        raise ValueError(f"January is exempt for every validated form: 1-2月 is the period {period.year}-02")
-    return period
 
 
 def load_batches(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict[str, pd.DataFrame]:

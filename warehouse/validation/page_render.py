@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from warehouse.period import Period
+
 if TYPE_CHECKING:
     from warehouse.validation.pages import RunPage
 
@@ -57,7 +59,7 @@ def environment() -> Environment:
 
 def period_label(period: dt.date) -> str:
     """The reporting period in Chinese: 2024年6月 (February is 1-2月, filed together)."""
-    return f"{period.year}年1-2月" if period.month == 2 else f"{period.year}年{period.month}月"
+    return Period.of(period).label
 
 
 def render_run(page: RunPage) -> str:

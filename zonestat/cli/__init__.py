@@ -5,10 +5,9 @@ that need them, so `zonestat --help` stays fast.
 """
 from __future__ import annotations
 
-import os
+from models.threads import single_threaded_math
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # before numpy loads: small fits, reproducible results
+single_threaded_math()  # before numpy loads: small fits, reproducible results
 
 import typer  # noqa: E402
 

@@ -47,8 +47,12 @@ def demo(seed: int = typer.Option(DEMO_SEED, help="Seed of the generated zone (d
     from zonestat.cli.indicators import briefing_rows, compute, print_briefing
     from zonestat.cli.loading import print_summary, run_ingest
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", as_of):
-        raise typer.BadParameter("--as-of must look like 2024-06")
+    from warehouse.period import Period, PeriodError
+
+    try:
+        as_of = str(Period.parse(as_of))
+    except PeriodError as err:
+        raise typer.BadParameter(str(err)) from err
     s = settings()
     s.ensure_dirs()
     console.print(f"演示数据 demo zone: {s.demo_dir}  仓库 warehouse: {s.db_path}")

@@ -20,7 +20,7 @@ where f.as_of = $as_of and f.breakdown = 'zone' order by i.headline nulls last, 
 
 def _month_to_forecast_from(as_of: str):
     """The --as-of month as a date; a usage error when it is not a month or leaves nothing to forecast."""
-    from warehouse.indicators import PeriodError, parse_period
+    from warehouse.period import PeriodError, parse_period
 
     try:
         period = parse_period(as_of)
@@ -83,7 +83,7 @@ def forecast_check(as_of: str = typer.Option(..., "--as-of", help="The as-of mon
                    json_out: bool = typer.Option(False, "--json")) -> None:
     """预测检验: compare a stored forecast with the actual months ingested since (e.g. the H2 files)."""
     from warehouse.db import fetch_dicts, read_sql, session
-    from warehouse.indicators import PeriodError, parse_period
+    from warehouse.period import PeriodError, parse_period
 
     try:
         period = parse_period(as_of)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -122,8 +121,6 @@ def forecast_file(
     for option, path in (("--out", out), ("--backtest-out", backtest_out)):
         if path is not None:
             check_writable(path, option, [settings().db_path])
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
     cfg = make_config(horizon, models, calendar, festival)
     try:
         table = read_input(input)

@@ -22,7 +22,8 @@ order by v.value desc nulls last
 def compute(period_text: str, min_coverage: float | None = None):
     """Evaluate the catalog for the period, keep it as a vintage and export it; returns (period, path)."""
     from warehouse.db import session
-    from warehouse.indicators import MIN_COVERAGE, parse_period
+    from warehouse.indicators import MIN_COVERAGE
+    from warehouse.period import parse_period
     from warehouse.publication import publish_period
 
     period = parse_period(period_text)
@@ -69,7 +70,7 @@ def indicators(period: str = typer.Option(..., "--period", "-p", help="Month, e.
                                                            "marks a figure provisional (default 0.95).")) -> None:
     """指标: compute every catalog indicator for a period, print the briefing, export Parquet."""
     from warehouse.catalog import BREAKDOWNS
-    from warehouse.indicators import PeriodError
+    from warehouse.period import PeriodError
 
     if lang not in ("zh", "en"):
         raise fail("--lang must be zh or en")

@@ -17,7 +17,7 @@ OUT = typer.Option(None, "--out", help="Folder to write into (default: $ZONESTAT
 def _write(period: str, out: Optional[Path], build: Callable[[Path, dt.date, Path, Path], dict[str, Path]]) -> dict:
     """Check the period and the folder, then `build(db, period, folder, validation_dir)`; the data
     and template problems a user can fix exit 2 with one line."""
-    from warehouse.indicators import PeriodError, parse_period
+    from warehouse.period import PeriodError, parse_period
     from zonestat.cli.output import check_out_dir
     from zonestat.report.data import NoFilings
     from zonestat.report.wording import WordingError

@@ -21,7 +21,7 @@ def revisions(period: str = typer.Option(..., "--period", "-p", help="A publishe
               json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")) -> None:
     """修订: what changed in a period's figures since its previous publication, and which loads did it."""
     from warehouse.db import fetch_dicts, read_sql, session
-    from warehouse.indicators import PeriodError, parse_period
+    from warehouse.period import PeriodError, parse_period
     from warehouse.publication import ensure_tables
 
     try:

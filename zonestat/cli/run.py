@@ -26,7 +26,7 @@ def run(period: str = typer.Option(..., "--period", "-p", help="Month to compute
         allow_critical: bool = typer.Option(False, "--allow-critical", help="Publish even when critical checks "
                                             "failed (the failing rows stay quarantined, out of the figures).")) -> None:
     """运行: ingest, validate, compute indicators and forecast, publish the report (Prefect flow)."""
-    from warehouse.indicators import PeriodError, parse_period
+    from warehouse.period import PeriodError, parse_period
 
     try:
         parse_period(period)

@@ -23,10 +23,12 @@ SUMMARY_COLUMNS = {"severity": "严重程度 severity", "suite": "表 table", "c
 
 
 def _period(text: str):
-    from warehouse.validation.gate import parse_period
+    import datetime as dt
+
+    from warehouse.period import parse_period
 
     try:
-        return parse_period(text)
+        return parse_period(text, dt.date.today())
     except ValueError as err:
         raise fail(f"--period: {err} (报告期格式应为 2024-06)") from err
 

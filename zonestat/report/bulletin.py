@@ -13,6 +13,7 @@ import duckdb
 
 from warehouse.db import fetch_dicts, read_sql
 from warehouse.indicators import MIN_COVERAGE
+from warehouse.period import Period
 from zonestat.report.wording import Figure, Wording, fill, load_wording
 
 ZONE = "全区"
@@ -44,7 +45,7 @@ class Bulletin:
 def period_fields(period: dt.date) -> dict[str, str]:
     month = period.month
     rest = "下半年" if month == 6 else (f"{month + 1}-12月" if month < 11 else "12月")
-    return {"period_label": f"1-{month}月", "year": str(period.year), "rest_label": rest}
+    return {"period_label": Period.of(period).ytd_months, "year": str(period.year), "rest_label": rest}
 
 
 def figure(row: dict) -> Figure:

@@ -17,6 +17,7 @@ import duckdb
 from warehouse.catalog import load_catalog
 from warehouse.db import fetch_dicts, read_sql
 from warehouse.indicators import evaluate
+from warehouse.period import Period
 from warehouse.spec import load_contract
 
 INDUSTRY_INDICATOR = "industrial_output_growth"   # the growth the industry chart breaks down
@@ -68,7 +69,8 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
 
 
 def period_label(period: dt.date) -> str:
-    return f"{period.year}年1-2月" if period.month == 2 else f"{period.year}年1-{period.month}月"
+    """The year to the period: 2024年1-6月."""
+    return Period.of(period).ytd_label
 
 
 def check_filings(con: duckdb.DuckDBPyConnection, period: dt.date) -> None:

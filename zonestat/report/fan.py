@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from zonestat.report.svg import (GRID, MUTED, Scale, el, fmt_tick, line, month_label, nice_ticks, polygon,
+from warehouse.period import month_label
+from zonestat.report.svg import (GRID, MUTED, Scale, el, fmt_tick, line, nice_ticks, polygon,
                                  polyline, svg, text)
 
 BANDS = (("95", "#d6e4f5"), ("80", "#a9c7ea"))

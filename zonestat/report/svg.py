@@ -98,6 +98,3 @@ def fmt_tick(value: float) -> str:
     return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def month_label(month: int) -> str:
-    """Chinese month label; February is the Jan-Feb period (1-2月)."""
-    return "1-2月" if month == 2 else f"{month}月"

@@ -2,7 +2,7 @@
 -- or E204-1 filing must be listed in the register (名录库) of the period's year, or of the latest
 -- earlier year when that year's register has not been loaded yet.
 -- Grain: one row per failing filing of the period.
--- Upstream: _zs_measures (temp table from checks/measures.sql), staging.register.
+-- Upstream: _zs_measures (temp view from checks/measures.sql.j2), staging.register.
 -- Parameters: $period, $forms (varchar[]: forms filed by registered enterprises).
 with reference_year as (
     select max(year) as year

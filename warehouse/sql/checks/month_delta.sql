@@ -1,7 +1,7 @@
 -- Purpose: edit check "this month = YTD(m) - YTD(m-1)" for forms that report a month column
 -- (B204-1, E204-1). From March on; the Jan-Feb filing is one period and has no month before it.
 -- Grain: one row per failing form x unit x field of the period.
--- Upstream: _zs_measures (temp table from checks/measures.sql).
+-- Upstream: _zs_measures (temp view from checks/measures.sql.j2).
 -- Parameters: $period, $abs_tolerance, $rel_tolerance.
 with current_month as (
     select *

@@ -2,7 +2,7 @@
 -- (YTD / months covered) about a factor (10, 1000, ...) above or below the unit's usual level,
 -- the median over its recent filings, suggests 元/千元/万元 were mixed up.
 -- Grain: one row per flagged form x unit x field of the period.
--- Upstream: _zs_measures (temp table from checks/measures.sql).
+-- Upstream: _zs_measures (temp view from checks/measures.sql.j2).
 -- Parameters: $period, $since_history, $fields (varchar[]), $factors (double[]),
 -- $min_history. ($slip_tolerance: config.yaml unit_slip.tolerance)
 with levels as not materialized (

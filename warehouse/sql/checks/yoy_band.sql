@@ -1,7 +1,7 @@
 -- Purpose: plausibility check "year-on-year change within +-band" of a year-to-date figure. The
 -- prior-year base is the form's own 上年同期 column, else the unit's filing a year earlier.
 -- Grain: one row per flagged form x unit x field of the period.
--- Upstream: _zs_measures (temp table from checks/measures.sql).
+-- Upstream: _zs_measures (temp view from checks/measures.sql.j2).
 -- Parameters: $period, $fields (varchar[]), $band, $min_base.
 with current_month as (
     select *

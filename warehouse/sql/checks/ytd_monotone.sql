@@ -1,7 +1,7 @@
 -- Purpose: edit check "a year-to-date figure is not below the previous month's": within a year
 -- a flow only accumulates, so YTD(m) >= YTD(m-1) (less a rounding tolerance).
 -- Grain: one row per failing form x unit x field of the period.
--- Upstream: _zs_measures (temp table from checks/measures.sql). Parameters: $period, $tolerance.
+-- Upstream: _zs_measures (temp view from checks/measures.sql.j2). Parameters: $period, $tolerance.
 with current_month as (
     select *
     from _zs_measures

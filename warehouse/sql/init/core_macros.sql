@@ -28,3 +28,11 @@ create or replace macro zs_same_figure(a, b) as
 -- 13-43, manufacturing), else not
 create or replace macro zs_is_manufacturing(given, industry_code) as
     coalesce(given, try_cast(left(industry_code, 2) as integer) between 13 and 43, false);
+
+-- the reporting period's labels (warehouse/period.py): the month, 2024年6月 (February: 2024年1-2月,
+-- January is reported with it), and the year to date, 2024年1-6月
+create or replace macro zs_period_label(period) as
+    year(period) || '年' || case when month(period) = 2 then '1-2月' else month(period) || '月' end;
+
+create or replace macro zs_ytd_label(period) as
+    year(period) || '年1-' || month(period) || '月';

@@ -10,8 +10,7 @@ with headline as (
 final as (
     select
         v.period,
-        strftime(v.period, '%Y') || '年' || case when month(v.period) = 2 then '1-2月'
-            else '1-' || month(v.period) || '月' end as period_label,
+        zs_ytd_label(v.period) as period_label,
         h.headline as sort_order,
         v.indicator_id,
         h.label_zh,

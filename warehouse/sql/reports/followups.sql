@@ -53,8 +53,7 @@ final as (
         r.contact_phone,
         fm.form_code,
         fm.form_label,
-        case when month(f.period) = 2 then year(f.period) || '年1-2月'
-             else year(f.period) || '年' || month(f.period) || '月' end as period_label,
+        zs_period_label(f.period) as period_label,
         coalesce(l.field_label, f.field) as field_label,
         f.value,
         f.expected,
