@@ -4,7 +4,7 @@ Generates --rows filing rows for 2024-06 straight into the staging tables of a w
 (45% B204-1, 30% B203, 15% E204-1, 10% 206-1; each unit also has 2024-03..05 and 2023-06 rows for
 the cross-month checks, and ~0.1% of the rows carry a defect per check), then measures, each in a
 fresh child process on a fresh copy of the file:
-  (a) gx:  warehouse.validation.gate.run_gate (period batches pulled into pandas, the GX suites,
+  (a) gx:  expectations.gate.run_gate (period batches pulled into pandas, the GX suites,
            the SQL checks, results, failures and quarantine written, the run's offline page and
            the index rendered; no core rebuild);
   (b) sql: the same gate with every suite expectation translated into a DuckDB predicate instead
@@ -154,7 +154,7 @@ def predicate(kind: str, kw: dict, params: dict, n: int) -> str | None:
 
 def sql_suite(con, suite: dict, unit_id: str, params: dict, period: dt.date) -> list:
     """The suite's row checks in one scan of the batch table; type and column checks from its description."""
-    from warehouse.validation.results import CheckResult
+    from expectations.results import CheckResult
 
     name, version = suite["name"], str(suite["meta"]["version"])
     types = dict(con.execute("select column_name, column_type from (describe _bench_batch)").fetchall())
@@ -190,8 +190,8 @@ def _peak_kib() -> int:
 
 def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark, period: dt.date = PERIOD) -> tuple[list, dict]:
     """The suites' answers for the period: GX on pandas batches, or the same checks as SQL."""
-    from warehouse.validation.gate import load_batches, run_suites
-    from warehouse.validation.suites import FORMS, runtime_parameters
+    from expectations.gate import load_batches, run_suites
+    from expectations.suites import FORMS, runtime_parameters
 
     if path == "gx":
         batches = load_batches(con, period)
@@ -211,13 +211,13 @@ def suites_by_path(path: str, con, suites: dict, config, run_id: int, mark, peri
 
 def run_path(path: str, db: str, pages_dir: str, queue, period: dt.date = PERIOD) -> None:
     """Child: the gate on a fresh copy of the warehouse, with GX (path "gx") or plain SQL ("sql")."""
+    from expectations import checks, pages, store
+    from expectations.gate import MEMORY_LIMIT, GateResult, memory_limit, record_run
+    from expectations.suites import load_config, load_suites
     from warehouse.db import init_schema, session
-    from warehouse.validation import checks, pages, store
-    from warehouse.validation.gate import MEMORY_LIMIT, GateResult, memory_limit, record_run
-    from warehouse.validation.suites import load_config, load_suites
 
     if path == "gx":
-        from warehouse.validation import gx_runner
+        from expectations import gx_runner
         gx_runner.open_context()  # the GX import (seconds) is not part of the measure
     marks: dict[str, float] = {}
     started = last = time.perf_counter()

@@ -1,4 +1,8 @@
-"""Great Expectations suites (hand-written JSON, one per validated table) and their config."""
+"""The validation part (审核): the Great Expectations suites (hand-written JSON, one per validated
+table), their config, and the gate that runs them with the SQL edit checks over one period of
+staging: results in audit.validation_*, critically failing rows quarantined out of core, a page per
+run. Entry point: expectations.gate.run_gate. It reads and writes the warehouse through
+warehouse.db; the warehouse never imports it."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -46,7 +46,7 @@ def ingest_files(paths: list[str]) -> dict:
 @task(name="validation-gate", cache_policy=NO_CACHE)
 def validation_gate(period: str) -> dict:
     """Suites and SQL checks for the period; critical rows quarantined and core rebuilt without them."""
-    from warehouse.validation.gate import run_gate
+    from expectations.gate import run_gate
 
     settings = load_settings()
     gate = run_gate(settings.db_path, period, pages_dir=settings.validation_dir)
@@ -85,10 +85,10 @@ def gate_failure_artifact(period: str, gate: dict) -> str:
     """A markdown artifact for a run the validation gate stopped: checks, follow-ups, what to do."""
     from prefect.artifacts import create_markdown_artifact
 
+    from expectations.followups import followup_rows
     from warehouse.db import session
     from warehouse.period import parse_period
     from warehouse.publish import gate_failure_markdown
-    from warehouse.validation.followups import followup_rows
 
     with session(load_settings().db_path, read_only=True) as con:
         rows = followup_rows(con, parse_period(period))

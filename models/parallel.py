@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.batch import ForecastConfig
-from models.threads import single_threaded_math
 from models.tables import BatchResult, forecast_batch
+from models.threads import single_threaded_math
 
 
 def chunks(table: pa.Table, size: int) -> list[pa.Table]:

@@ -148,7 +148,7 @@ def test_no_warehouse_and_no_validation_yet_are_usage_errors(home, zone):
 
 
 def test_an_expectation_that_raises_stops_the_gate_with_exit_3_and_holds_nothing(zone, tmp_path, monkeypatch):
-    from warehouse.validation import gate
+    from expectations import gate
 
     suites = tmp_path / "suites"
     shutil.copytree(gate.SUITE_DIR, suites, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

@@ -162,7 +162,7 @@ def test_a_page_is_rendered_again_from_the_warehouse_for_any_past_run(zone, home
 
 
 def test_a_run_that_could_not_answer_has_a_page_saying_so(zone, home, tmp_path, monkeypatch):
-    from warehouse.validation import gate
+    from expectations import gate
 
     suites = tmp_path / "suites"
     shutil.copytree(gate.SUITE_DIR, suites, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

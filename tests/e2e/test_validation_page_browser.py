@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> dict:
     """The gate run on the planted zone, its page and index written under tmp/validation."""
-    from warehouse.validation.gate import run_gate
+    from expectations.gate import run_gate
 
     tmp = tmp_path_factory.mktemp("validation_browser")
     db = build_zone(tmp / "home", tmp / "files")

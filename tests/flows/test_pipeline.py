@@ -8,8 +8,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from tests.sql.test_indicators_handworked import A, B, FIN, OUT, REG  # units of the hand-worked zone
 from tests.conftest import write_csv
+from tests.sql.test_indicators_handworked import A, B, FIN, OUT, REG  # units of the hand-worked zone
 
 
 @pytest.fixture
@@ -76,8 +76,8 @@ def test_previous_month_skips_january():
 
 
 def test_critical_check_stops_the_run_with_a_clear_message(home, inbox):
-    from tests.conftest import credit_code
     from flows.pipeline import monthly_pipeline
+    from tests.conftest import credit_code
 
     stranger = credit_code(999)  # valid code, in no register
     write_csv(home / "inbox" / "stranger.csv", OUT, [[stranger, "2024-03", 70, 70, ""]])

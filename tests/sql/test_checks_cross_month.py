@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from expectations import checks
+from expectations.suites import load_config
 from tests.conftest import credit_code, write_csv
 from warehouse.build import build
 from warehouse.ingest import load_file
-from warehouse.validation import checks
-from warehouse.validation.suites import load_config
 
 JUNE = dt.date(2024, 6, 1)
 A, B, C, D, E, G, H, U, N, M, X, T = (credit_code(200 + i) for i in range(12))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from expectations import checks, quarantine, store
+from expectations.results import CheckResult
+from expectations.suites import load_config
 from tests.conftest import credit_code, write_csv
 from warehouse.build import build
 from warehouse.ingest import load_file
-from warehouse.validation import checks, quarantine, store
-from warehouse.validation.results import CheckResult
-from warehouse.validation.suites import load_config
 
 JUNE = dt.date(2024, 6, 1)
 A, B = credit_code(301), credit_code(302)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from expectations.checks import measures_sql
+from expectations.suites import FORMS
 from tests.conftest import credit_code, write_csv
 from warehouse.build import FACT_FORMS, _fact_context, model_sql
 from warehouse.db import render_sql
 from warehouse.spec import CONFIG_DIR, SpecError, load_contract
 from warehouse.staging import typed_sql
-from warehouse.validation.checks import measures_sql
-from warehouse.validation.suites import FORMS
 
 A, B = credit_code(21), credit_code(22)
 NEW_FIELD = ("      new_product_value_ytd: {type: money, non_negative: true, "

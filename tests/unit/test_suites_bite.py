@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from expectations.results import ExpectationRaised
+from expectations.suites import FORMS, load_config, load_suite
 from tests.conftest import credit_code
 from warehouse.build import build
 from warehouse.db import connect, init_schema
-from warehouse.validation.results import ExpectationRaised
-from warehouse.validation.suites import FORMS, load_config, load_suite
 
 PERIOD = dt.date(2024, 6, 1)
 PARAMS = {"sales_ratio_min": 0.7, "sales_ratio_max": 1.3, "current_month": PERIOD}
@@ -141,7 +141,7 @@ def batch(name: str, dtypes: pd.Series, defects: list[tuple[set, dict]]) -> tupl
 
 @pytest.fixture(scope="module")
 def run():
-    from warehouse.validation import gx_runner
+    from expectations import gx_runner
 
     config = load_config()
 

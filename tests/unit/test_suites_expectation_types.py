@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from expectations.results import ExpectationRaised
+from expectations.suites import load_config, load_suites
 from tests.conftest import credit_code
-from warehouse.validation.results import ExpectationRaised
-from warehouse.validation.suites import load_config, load_suites
 
 PERIOD = dt.date(2024, 6, 1)
 A, B, C = credit_code(1), credit_code(2), credit_code(3)
@@ -61,13 +61,13 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def context():
-    from warehouse.validation import gx_runner
+    from expectations import gx_runner
 
     return gx_runner.open_context()
 
 
 def run(batch: pd.DataFrame, kind: str, kwargs: dict, severity: str = "critical", field: str | None = None):
-    from warehouse.validation import gx_runner
+    from expectations import gx_runner
 
     meta = {"check": "c", "group": "values", "reason_zh": "理由", "reason_en": "reason", "field": field}
     suite = {"name": "t", "meta": {"version": "test"}, "expectations": [
@@ -115,7 +115,7 @@ def test_an_expectation_that_raises_is_an_error_never_a_data_failure(context, ki
 
 
 def test_raised_reads_top_level_and_per_metric_exception_info():
-    from warehouse.validation.gx_runner import raised
+    from expectations.gx_runner import raised
 
     assert raised({"raised_exception": False, "exception_message": None}) is None
     assert raised({"raised_exception": True, "exception_message": "boom"}) == "boom"

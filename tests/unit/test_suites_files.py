@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from expectations import SUITE_DIR
+from expectations.credit_codes import valid_credit_codes
+from expectations.suites import FORMS, SuiteError, load_config, load_suite, load_suites
 from tests.conftest import credit_code
 from warehouse.build import build
 from warehouse.codes import CHARSET, is_valid
 from warehouse.db import SQL_DIR
-from warehouse.validation.credit_codes import valid_credit_codes
-from warehouse.validation.suites import FORMS, SuiteError, load_config, load_suite, load_suites
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +87,7 @@ def test_a_malformed_suite_is_a_configuration_error(tmp_path, config, breakage, 
 
 
 def test_the_cli_and_the_gate_module_do_not_import_great_expectations():
-    code = ("import sys; import zonestat.cli, zonestat.cli.validation, warehouse.validation.gate; "
+    code = ("import sys; import zonestat.cli, zonestat.cli.validation, expectations.gate; "
             "sys.exit(1 if 'great_expectations' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 

@@ -73,10 +73,10 @@ def print_summary(gate) -> None:
 def validate(period: str = typer.Option(..., "--period", help="Month to validate, e.g. 2024-06 (Feb = Jan-Feb)."),
              json_out: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """审核: run the edit checks of a period; quarantine critical failures and rebuild core."""
+    from expectations.gate import run_gate
+    from expectations.results import GateError
+    from expectations.suites import SuiteError
     from warehouse.db import WarehouseBusy
-    from warehouse.validation.gate import run_gate
-    from warehouse.validation.results import GateError
-    from warehouse.validation.suites import SuiteError
 
     month = _period(period)
     s = settings()
@@ -100,8 +100,8 @@ def validation_pages(run: Optional[int] = typer.Option(None, "--run", help="The 
                      ) -> None:
     """审核明细: write the offline pages of stored validation runs (all by default) and the index,
     from the results in the warehouse; no check is run again."""
+    from expectations import pages
     from warehouse.db import session
-    from warehouse.validation import pages
 
     month = _period(period) if period else None
     s = settings()
@@ -121,8 +121,8 @@ def validation_pages(run: Optional[int] = typer.Option(None, "--run", help="The 
 def followups(period: str = typer.Option(..., "--period", help="Month whose follow-ups to list, e.g. 2024-06."),
               out: Path = typer.Option(Path("followups.xlsx"), "--out", "-o", help="The XLSX file to write.")) -> None:
     """审核反馈: the figures enterprises must fix or explain, with contacts, as an XLSX in Chinese."""
+    from expectations.followups import followup_rows, latest_run, write_xlsx
     from warehouse.db import session
-    from warehouse.validation.followups import followup_rows, latest_run, write_xlsx
 
     from zonestat.cli.output import check_writable
 

@@ -116,7 +116,7 @@ def latest_validation_run(con: duckdb.DuckDBPyConnection, period: dt.date) -> di
 
 def validation_page(run: dict | None, validation_dir: Path | None, out_dir: Path) -> dict | None:
     """The offline page of the run (path, and a link relative to the report's folder), if written."""
-    from warehouse.validation.pages import page_path
+    from expectations.pages import page_path
 
     if run is None or validation_dir is None:
         return None

@@ -1,7 +1,7 @@
 -- Purpose: the validation gate's audit trail (edit checks, 审核): runs, the result of every
 -- check, every failing row, and the quarantine that keeps critically failing rows out of core.
 -- Created on every open, before any build: core's fact models anti-join audit.quarantine.
--- Written by warehouse/validation/ (gate.py, quarantine.py); read by core and reports.
+-- Written by expectations/ (gate.py, quarantine.py); read by core and reports.
 create sequence if not exists audit.validation_run_seq start 1;
 
 -- one row per `zonestat validate` (gate) run

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from warehouse.period import Period
 
 if TYPE_CHECKING:
-    from warehouse.validation.pages import RunPage
+    from expectations.pages import RunPage
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEVERITY = {"critical": ("强制", "critical"), "warning": ("核实", "warning")}

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.followups import field_labels, validation_tables_exist
+from expectations.page_render import render_index, render_run
+from expectations.suites import FORMS, GROUPS
 from warehouse.db import fetch_dicts, read_sql
 from warehouse.spec import load_contract
-from warehouse.validation.followups import field_labels, validation_tables_exist
-from warehouse.validation.page_render import render_index, render_run
-from warehouse.validation.suites import FORMS, GROUPS
 
 log = logging.getLogger(__name__)
 EXAMPLES = 5   # failing rows shown per check; `zonestat followups` lists them all

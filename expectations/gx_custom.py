@@ -13,7 +13,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
-from warehouse.validation.credit_codes import valid_credit_codes
+from expectations.credit_codes import valid_credit_codes
 
 
 class ColumnValuesValidCreditCode(ColumnMapMetricProvider):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.validation.results import CheckResult, ExpectationRaised, Failure
+from expectations.results import CheckResult, ExpectationRaised, Failure
 
 KEY = ("_load_id", "_source_row")
 
@@ -23,7 +23,7 @@ def open_context():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    import warehouse.validation.gx_custom  # noqa: F401  (registers the custom expectation)
+    import expectations.gx_custom  # noqa: F401  (registers the custom expectation)
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

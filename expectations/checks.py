@@ -12,10 +12,10 @@ from typing import Any
 
 import duckdb
 
+from expectations.results import CheckResult, Failure
+from expectations.suites import FORMS, SqlCheck, ValidationConfig
 from warehouse.db import read_sql, render_sql
 from warehouse.spec import load_contract
-from warehouse.validation.results import CheckResult, Failure
-from warehouse.validation.suites import FORMS, SqlCheck, ValidationConfig
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 

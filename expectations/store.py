@@ -7,7 +7,7 @@ import json
 import duckdb
 import pyarrow as pa
 
-from warehouse.validation.results import FAILURE_FIELDS, CheckResult
+from expectations.results import FAILURE_FIELDS, CheckResult
 
 SAMPLE_SIZE = 20
 _FAILURE_TYPES = [pa.int64(), pa.int32(), pa.string(), pa.date32(), pa.string(), pa.float64(), pa.float64(),

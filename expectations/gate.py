@@ -15,14 +15,14 @@ import duckdb
 import pandas as pd
 
 from expectations import CONFIG_FILE, SUITE_DIR
+from expectations import checks, pages, quarantine, store
+from expectations.results import CheckResult, GateError
+from expectations.suites import FORMS, ValidationConfig, load_config, load_suites, runtime_parameters
 from warehouse.build import FORM_OF
-from warehouse.publication import republish
-from warehouse.refresh import refresh
 from warehouse.db import init_schema, session
 from warehouse.period import parse_period
-from warehouse.validation import checks, pages, quarantine, store
-from warehouse.validation.results import CheckResult, GateError
-from warehouse.validation.suites import FORMS, ValidationConfig, load_config, load_suites, runtime_parameters
+from warehouse.publication import republish
+from warehouse.refresh import refresh
 
 # DuckDB's share of the gate's memory: its joins and aggregates spill to disk beyond it (the pandas
 # batches and GX come on top). Keeps a 1,000,000-row period under 2 GiB in all.
@@ -64,7 +64,7 @@ def load_batches(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict[str, p
 def run_suites(batches: dict[str, pd.DataFrame], suites: dict[str, dict], config: ValidationConfig,
                period: dt.date, today: dt.date, run_id: int) -> list[CheckResult]:
     """Every suite on its batch in one ephemeral GX context (no Data Docs: the run's page is ours)."""
-    from warehouse.validation import gx_runner
+    from expectations import gx_runner
 
     context = gx_runner.open_context()
     params = runtime_parameters(config, today)

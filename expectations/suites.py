@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from expectations import CONFIG_FILE, SUITE_DIR, suite_path
-from warehouse.validation.results import SEVERITIES
+from expectations.results import SEVERITIES
 
 GROUPS = ("structure", "identity", "values", "plausibility", "completeness")
 RUNTIME_PARAMETERS = ("current_month",)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.suites import FORMS
 from warehouse.db import read_sql
 from warehouse.spec import load_contract
-from warehouse.validation.suites import FORMS
 
 # column -> heading in the workbook (Chinese, as the centre sends it)
 COLUMNS = {
