@@ -14,3 +14,20 @@ CONFIG_FILE = SUITE_DIR / "config.yaml"
 def suite_path(name: str, suite_dir: Path = SUITE_DIR) -> Path:
     """The JSON file of the suite validating staging.<name>."""
     return suite_dir / f"{name}.json"
+
+
+SQL_DIR = SUITE_DIR / "sql"     # the SQL edit checks (checks/) and the queries of the run pages (reports/)
+
+
+def read_sql(relative: str) -> str:
+    """A SQL file of the validation part (expectations/sql/<relative>)."""
+    from warehouse.db import read_sql as read
+
+    return read(relative, SQL_DIR)
+
+
+def render_sql(relative: str, **context: object) -> str:
+    """A SQL template of the validation part, rendered (warehouse.db.render_sql's rules)."""
+    from warehouse.db import render_sql as render
+
+    return render(relative, SQL_DIR, **context)

@@ -1,6 +1,6 @@
 """The edit checks GX cannot express cleanly (across months, tables, the register), run as SQL.
 
-Each file in warehouse/sql/checks/ named by config.yaml returns failing rows in one shape (form,
+Each file in expectations/sql/checks/ named by config.yaml returns failing rows in one shape (form,
 load_id, source_row, unit_id, period, field, value, expected, detail); they become CheckResults
 like the suites' answers. Values go in as bound parameters; the files name no value.
 """
@@ -12,9 +12,9 @@ from typing import Any
 
 import duckdb
 
+from expectations import read_sql, render_sql
 from expectations.results import CheckResult, Failure
 from expectations.suites import FORMS, SqlCheck, ValidationConfig
-from warehouse.db import read_sql, render_sql
 from warehouse.spec import load_contract
 
 _PARAM = re.compile(r"\$([a-z_]+)")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from expectations import read_sql
 from expectations.suites import FORMS
-from warehouse.db import read_sql
 from warehouse.spec import load_contract
 
 # column -> heading in the workbook (Chinese, as the centre sends it)

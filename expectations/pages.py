@@ -15,10 +15,11 @@ from pathlib import Path
 
 import duckdb
 
+from expectations import read_sql
 from expectations.followups import field_labels, validation_tables_exist
 from expectations.page_render import render_index, render_run
 from expectations.suites import FORMS, GROUPS
-from warehouse.db import fetch_dicts, read_sql
+from warehouse.db import fetch_dicts
 from warehouse.spec import load_contract
 
 log = logging.getLogger(__name__)

@@ -43,7 +43,7 @@ class FormBatch:
     @property
     def batch_sql(self) -> str:
         """The SQL of one period's batch (sql/checks/batch.sql.j2; parameter $period)."""
-        from warehouse.db import render_sql
+        from expectations import render_sql
 
         return render_sql("checks/batch.sql.j2", table=self.name, unit_id=self.unit_id,
                           unit_field=self.unit_field, derived=self.derived)
@@ -61,7 +61,7 @@ FORMS: dict[str, FormBatch] = {
 
 @dataclass(frozen=True)
 class SqlCheck:
-    """A check written as SQL in warehouse/sql/checks/<file>.sql, beside the suites."""
+    """A check written as SQL in expectations/sql/checks/<file>.sql, beside the suites."""
 
     check: str
     file: str

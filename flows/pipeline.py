@@ -16,8 +16,8 @@ from prefect import flow  # noqa: E402
 
 from flows import stages  # noqa: E402
 from flows.forecast import forecast_in_run, pipeline_task_runner  # noqa: E402
+from report.publish import gate_failure_message, gate_markdown  # noqa: E402
 from warehouse.lock import exclusive  # noqa: E402
-from warehouse.publish import gate_failure_message, gate_markdown  # noqa: E402
 from zonestat.settings import load_settings  # noqa: E402
 
 MIN_FILED_SHARE = 0.5   # below this share of expected filers a month is not published (LowCoverage)

@@ -86,9 +86,9 @@ def gate_failure_artifact(period: str, gate: dict) -> str:
     from prefect.artifacts import create_markdown_artifact
 
     from expectations.followups import followup_rows
+    from report.publish import gate_failure_markdown
     from warehouse.db import session
     from warehouse.period import parse_period
-    from warehouse.publish import gate_failure_markdown
 
     with session(load_settings().db_path, read_only=True) as con:
         rows = followup_rows(con, parse_period(period))
@@ -132,9 +132,9 @@ def evaluate_indicators(period: str) -> dict:
 def build_report(period: str) -> dict[str, str]:
     """The planners' HTML report and workbook and the written bulletin (.docx) for the period, under
     $ZONESTAT_HOME/reports/YYYY-MM/."""
+    from report import build_bulletin, build_report as build
+    from report.data import NoFilings
     from warehouse.period import parse_period
-    from zonestat.report import build_bulletin, build_report as build
-    from zonestat.report.data import NoFilings
 
     settings = load_settings()
     try:
@@ -167,7 +167,7 @@ def publish_artifacts(period: str, since_load: int, outputs: dict[str, str], gat
     """Markdown briefing and table artifacts for the run; returns the markdown."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    from warehouse import publish
+    from report import publish
     from warehouse.db import session
     from warehouse.period import parse_period
 

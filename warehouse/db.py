@@ -89,25 +89,27 @@ def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | 
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def read_sql(relative: str) -> str:
-    return (SQL_DIR / relative).read_text(encoding="utf-8")
+def read_sql(relative: str, root: Path = SQL_DIR) -> str:
+    """A SQL file of the warehouse (sql/<layer>/<name>.sql), or of another part's `root`
+    (expectations/sql, report/sql): each part keeps its own queries."""
+    return (root / relative).read_text(encoding="utf-8")
 
 
-def render_sql(relative: str, **context: object) -> str:
+def render_sql(relative: str, root: Path = SQL_DIR, **context: object) -> str:
     """A SQL template (`<layer>/<name>.sql.j2`: one file that builds a table per form) rendered
     with `context`; a name the template uses and `context` lacks is an error, not an empty string.
     Only names checked by the contract (warehouse/spec.py) and quoted literals reach the text."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    env = _JINJA.get("env")
+    env = _JINJA.get(root)
     if env is None:
-        env = _JINJA["env"] = Environment(loader=FileSystemLoader(SQL_DIR), undefined=StrictUndefined,
-                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                          autoescape=False)
+        env = _JINJA[root] = Environment(loader=FileSystemLoader(root), undefined=StrictUndefined,
+                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                         autoescape=False)
     return env.get_template(relative).render(**context)
 
 
-_JINJA: dict[str, object] = {}
+_JINJA: dict[Path, object] = {}
 
 
 def sql_literal(value: object) -> str:

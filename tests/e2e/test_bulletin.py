@@ -186,7 +186,7 @@ def test_bulletin_command_exits(zone, monkeypatch, tmp_path):
 def test_the_report_page_carries_the_same_bulletin(zone, tmp_path):
     from docx import Document  # noqa: F401 - the Word file and the page come from one Bulletin
 
-    from zonestat.report import build_bulletin, build_report
+    from report import build_bulletin, build_report
 
     html = build_report(zone, JUNE, tmp_path)["html"].read_text(encoding="utf-8")
     paragraphs = read_docx(build_bulletin(zone, JUNE, tmp_path)["docx"])
@@ -256,9 +256,9 @@ def test_a_revision_after_the_forecast_is_said_in_the_bulletin(zone, tmp_path):
     """A change reaching June after the forecast was made marks it stale: the bulletin says so."""
     import shutil
 
+    from report import build_bulletin
     from warehouse.db import session
     from warehouse.publication import mark_stale_forecasts
-    from zonestat.report import build_bulletin
 
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(zone, db)

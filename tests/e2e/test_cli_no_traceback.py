@@ -205,7 +205,7 @@ def test_an_ingest_while_a_query_runs_names_the_query(home, tmp_path):
 def test_report_and_bulletin_with_a_broken_wording_file(home, tmp_path, monkeypatch):
     """An office editing bulletin.yaml and naming a field that does not exist: `report` and
     `bulletin` exit 2 naming the template, no traceback."""
-    import zonestat.report.wording as wording
+    import report.wording as wording
     from tests.e2e.test_report_zone import build_zone
 
     home.mkdir(parents=True)

@@ -30,7 +30,7 @@ MARKS = """svg => ({w: svg.getBoundingClientRect().width, h: svg.getBoundingClie
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     """The June report of the literal zone before and after forecast tables exist."""
-    from zonestat.report import build_report
+    from report import build_report
 
     tmp = tmp_path_factory.mktemp("report_browser")
     db = build_zone(tmp)

@@ -43,7 +43,7 @@ OVERFLOW = """() => ({page: document.documentElement.scrollWidth, viewport: wind
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
-    from zonestat.report import build_report
+    from report import build_report
 
     tmp = tmp_path_factory.mktemp("report_print")
     db = build_zone(tmp)

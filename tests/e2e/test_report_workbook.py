@@ -13,7 +13,7 @@ from warehouse.db import fetch_dicts, session
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> tuple[Path, openpyxl.Workbook]:
-    from zonestat.report import build_report
+    from report import build_report
 
     tmp = tmp_path_factory.mktemp("report_workbook")
     db = build_zone(tmp)

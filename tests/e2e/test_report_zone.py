@@ -122,9 +122,9 @@ def zone(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def report(zone, tmp_path_factory):
     """The June report of the zone (no forecast stored) and the data it was made from."""
+    from report import build_report
+    from report.data import gather
     from warehouse.db import session
-    from zonestat.report import build_report
-    from zonestat.report.data import gather
 
     paths = build_report(zone, JUNE, tmp_path_factory.mktemp("report_out"))
     with session(zone) as con:
@@ -230,9 +230,9 @@ def test_validation_results_join_the_quality_section_when_a_run_exists(zone, tmp
     """A completed validation run: its failures and the rows still quarantined become problems."""
     import shutil
 
+    from report.data import gather
+    from report.html import render
     from warehouse.db import session
-    from zonestat.report.data import gather
-    from zonestat.report.html import render
 
     db = tmp_path / "validated.duckdb"
     shutil.copy(zone, db)

@@ -180,7 +180,7 @@ def test_a_run_that_could_not_answer_has_a_page_saying_so(zone, home, tmp_path, 
 
 
 def test_the_report_links_the_page_of_the_latest_run(zone, home, tmp_path):
-    from zonestat.report import build_report
+    from report import build_report
 
     assert invoke("validate", "--period", "2024-06").exit_code == 1
     out = home / "reports" / "2024-06"

@@ -1,4 +1,4 @@
-"""The SQL edit checks (warehouse/sql/checks/) on tiny literal filings, with exact expected rows."""
+"""The SQL edit checks (expectations/sql/checks/) on tiny literal filings, with exact expected rows."""
 from __future__ import annotations
 
 import dataclasses

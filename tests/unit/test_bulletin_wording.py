@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from zonestat.report.bulletin import compose
-from zonestat.report.wording import WORDING_FILE, Figure, WordingError, fill, load_wording
+from report.bulletin import compose
+from report.wording import WORDING_FILE, Figure, WordingError, fill, load_wording
 
 
 def _variant(tmp_path: Path, edit) -> Path:

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from zonestat.report.fan import cumulative_fan, fan_chart
-from zonestat.report.svg import el, nice_ticks, text
+from report.fan import cumulative_fan, fan_chart
+from report.svg import el, nice_ticks, text
 
 OUTLOOK = {"as_of": dt.date(2024, 6, 1), "ytd_actual": 600.0, "full_year_mean": 1200.0,
            "full_year_lo_80": 1100.0, "full_year_hi_80": 1320.0, "full_year_lo_95": 1050.0,

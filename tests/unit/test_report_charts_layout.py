@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from report.charts import industry_bars, trend_lines
+from report.fan import cumulative_fan, fan_chart
 from tests.unit.test_report_charts import OUTLOOK, monthly
-from zonestat.report.charts import industry_bars, trend_lines
-from zonestat.report.fan import cumulative_fan, fan_chart
 
 ROWS = [{"label_zh": name, "label_en": name, "growth_pct": g, "pull_pp": g / 10, "status": "final"}
         for name, g in (("储能", 44.2), ("电动工具", 15.4), ("金属材料", 9.4), ("杯壶", 8.4), ("门业", -4.5))]

@@ -1,8 +1,8 @@
 """Words for users in the report: model ids in plain Chinese, load-check reasons with Chinese in front."""
 from __future__ import annotations
 
-from zonestat.report.labels import model_words, reason_words
-from zonestat.report.tables import show
+from report.labels import model_words, reason_words
+from report.tables import show
 
 
 def test_model_ids_in_plain_words():

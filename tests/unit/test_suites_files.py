@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from expectations import SUITE_DIR
+from expectations import SQL_DIR
 from expectations.credit_codes import valid_credit_codes
 from expectations.suites import FORMS, SuiteError, load_config, load_suite, load_suites
 from tests.conftest import credit_code
 from warehouse.build import build
 from warehouse.codes import CHARSET, is_valid
-from warehouse.db import SQL_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -51,14 +51,14 @@ def evaluate(year: int = typer.Option(..., "--year", help="The evaluation year, 
 
 
 def _gather(con, year: int, config):
-    from zonestat.report.evaluation import gather
+    from report.evaluation import gather
 
     return gather(con, year, config)
 
 
 def _write(data, target: Path) -> dict[str, Path]:
     """Workbook and page, each written to a temporary name and renamed when complete."""
-    from zonestat.report.evaluation import render_page, write_workbook
+    from report.evaluation import render_page, write_workbook
 
     target.parent.mkdir(parents=True, exist_ok=True)
     page = target.with_suffix(".html")

@@ -17,10 +17,10 @@ OUT = typer.Option(None, "--out", help="Folder to write into (default: $ZONESTAT
 def _write(period: str, out: Optional[Path], build: Callable[[Path, dt.date, Path, Path], dict[str, Path]]) -> dict:
     """Check the period and the folder, then `build(db, period, folder, validation_dir)`; the data
     and template problems a user can fix exit 2 with one line."""
+    from report.data import NoFilings
+    from report.wording import WordingError
     from warehouse.period import PeriodError, parse_period
     from zonestat.cli.output import check_out_dir
-    from zonestat.report.data import NoFilings
-    from zonestat.report.wording import WordingError
 
     try:
         period_date = parse_period(period)
@@ -40,7 +40,7 @@ def _write(period: str, out: Optional[Path], build: Callable[[Path, dt.date, Pat
 
 def report(period: str = PERIOD, out: Optional[Path] = OUT) -> None:
     """报告: write the period's briefing (HTML, opens offline) and a workbook with the same tables."""
-    from zonestat.report import build_report
+    from report import build_report
 
     paths = _write(period, out, lambda db, p, folder, pages: build_report(db, p, folder, validation_dir=pages))
     console.print(f"报告 report: {paths['html']}")
@@ -49,7 +49,7 @@ def report(period: str = PERIOD, out: Optional[Path] = OUT) -> None:
 
 def bulletin(period: str = PERIOD, out: Optional[Path] = OUT) -> None:
     """简报: write the period's bulletin in the office's words (.docx); the report shows it too."""
-    from zonestat.report import build_bulletin
+    from report import build_bulletin
 
     paths = _write(period, out, lambda db, p, folder, _pages: build_bulletin(db, p, folder))
     console.print(f"简报 bulletin: {paths['docx']}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zonestat.report.bulletin import Bulletin
+from report.bulletin import Bulletin
 
 BODY_FONT, TITLE_FONT, HEADING_FONT = "仿宋", "方正小标宋简体", "黑体"
 

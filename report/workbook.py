@@ -14,9 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from zonestat.report.data import ReportData
-from zonestat.report.labels import model_words
-from zonestat.report.tables import NUMBER_FORMATS, TABLES, Table
+from report.data import ReportData
+from report.labels import model_words
+from report.tables import NUMBER_FORMATS, TABLES, Table
 
 ALERT_FILLS = {"alert": "F4C7BE", "good": "C8E6C9"}
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")

@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 import duckdb
 
+from report import read_sql
 from warehouse.catalog import load_catalog
-from warehouse.db import fetch_dicts, read_sql
+from warehouse.db import fetch_dicts
 from warehouse.indicators import evaluate
 from warehouse.period import Period
 from warehouse.spec import load_contract
@@ -51,7 +52,7 @@ class ReportData:
     forecast_stale: dict | None = None
     target_split: list[dict] = field(default_factory=list)   # marts.target_split, latest as-of in the year
     tracking: list[dict] = field(default_factory=list)       # marts.target_tracking: path and actuals
-    bulletin: object | None = None   # zonestat.report.bulletin.Bulletin: the written bulletin's text
+    bulletin: object | None = None   # report.bulletin.Bulletin: the written bulletin's text
     evaluated: list[dt.date] = field(default_factory=list)
 
     def table(self, name: str) -> list[dict]:
@@ -59,8 +60,8 @@ class ReportData:
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
-    """Rows of warehouse/sql/reports/<name>.sql with its bound parameters."""
-    return fetch_dicts(con, read_sql(f"reports/{name}.sql"), params or None)
+    """Rows of report/sql/<name>.sql with its bound parameters."""
+    return fetch_dicts(con, read_sql(f"{name}.sql"), params or None)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -130,15 +131,15 @@ def validation_page(run: dict | None, validation_dir: Path | None, out_dir: Path
 def stage_problems(con: duckdb.DuckDBPyConnection, period: dt.date, validation: bool) -> None:
     """Temp tables _report_expected (who should have filed) and _report_problems (every problem)."""
     forms = form_lists()
-    con.execute("create or replace temp table _report_expected as " + read_sql("reports/report_expected_filers.sql"),
+    con.execute("create or replace temp table _report_expected as " + read_sql("report_expected_filers.sql"),
                 {"period": period, "forms": forms["forms"], "form_labels": forms["form_labels"],
                  "form_scopes": forms["form_scopes"]})
-    con.execute("create or replace temp table _report_problems as " + read_sql("reports/report_problems_load.sql"),
+    con.execute("create or replace temp table _report_problems as " + read_sql("report_problems_load.sql"),
                 {"period": period})
-    con.execute("insert into _report_problems by name " + read_sql("reports/report_problems_missing.sql"),
+    con.execute("insert into _report_problems by name " + read_sql("report_problems_missing.sql"),
                 {"period": period})
     if validation:
-        con.execute("insert into _report_problems by name " + read_sql("reports/report_problems_validation.sql"),
+        con.execute("insert into _report_problems by name " + read_sql("report_problems_validation.sql"),
                     {"period": period, "forms": forms["all_forms"], "form_tables": forms["form_tables"]})
 
 
@@ -187,7 +188,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
 def worded(rows: list[dict]) -> list[dict]:
     """Words for users: a trend row is labelled by its amount (规上工业产值, not 规上工业产值增速), a
     load check's reason gets its Chinese in front."""
-    from zonestat.report.labels import reason_words
+    from report.labels import reason_words
 
     for row in rows:
         if "label_zh" in row and "month_amount" in row:

@@ -11,6 +11,12 @@ from pathlib import Path
 from warehouse.db import session
 
 __all__ = ["build_bulletin", "build_report", "report_names"]
+SQL_DIR = Path(__file__).resolve().parent / "sql"     # the report's and the bulletin's queries
+
+
+def read_sql(name: str) -> str:
+    """A query of the report part (report/sql/<name>)."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 def report_names(period: dt.date) -> dict[str, str]:
@@ -21,9 +27,9 @@ def report_names(period: dt.date) -> dict[str, str]:
 def build_bulletin(db_path: Path, period: dt.date, out_dir: Path) -> dict[str, Path]:
     """The period's written bulletin (统计月报) as a Word file in out_dir (evaluating the months that
     lack indicators, as the report does); returns {"docx": path}."""
-    from zonestat.report.bulletin import read_bulletin
-    from zonestat.report.data import check_filings, ensure_periods
-    from zonestat.report.word import write_docx
+    from report.bulletin import read_bulletin
+    from report.data import check_filings, ensure_periods
+    from report.word import write_docx
 
     with session(db_path) as con:
         check_filings(con, period)
@@ -39,11 +45,11 @@ def build_report(db_path: Path, period: dt.date, out_dir: Path, validation_dir: 
     the workbook into out_dir (each written to a temporary name, then renamed); returns the paths.
     With `validation_dir` (where the gate writes its pages), the data-quality section links the
     page of the period's latest validation run."""
-    from zonestat.report.bulletin import read_bulletin
-    from zonestat.report.data import gather, validation_page
-    from zonestat.report.evaluation import report_sections
-    from zonestat.report.html import render
-    from zonestat.report.workbook import write_workbook
+    from report.bulletin import read_bulletin
+    from report.data import gather, validation_page
+    from report.evaluation import report_sections
+    from report.html import render
+    from report.workbook import write_workbook
 
     with session(db_path) as con:
         data = gather(con, period)

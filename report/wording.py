@@ -1,4 +1,4 @@
-"""The bulletin's wording (warehouse/config/bulletin.yaml): templates loaded and checked, and filled.
+"""The bulletin's wording (report/config/bulletin.yaml): templates loaded and checked, and filled.
 
 A template is text with `{field}` or `{field:format}` places. Which fields a template may name
 depends on its paragraph's kind (figures, industries, outlook, tracking); a field or format that
@@ -14,9 +14,8 @@ from pathlib import Path
 import yaml
 
 from warehouse.catalog import load_catalog
-from warehouse.spec import CONFIG_DIR
 
-WORDING_FILE = CONFIG_DIR / "bulletin.yaml"
+WORDING_FILE = Path(__file__).resolve().parent / "config" / "bulletin.yaml"
 KINDS = ("figures", "industries", "outlook", "tracking")
 FORMATS = {"": "the number", "change": "增长x% / 下降x% / 持平", "unit": "the number with its unit",
            "gap": "超过进度x个百分点 / 落后进度x个百分点 / 与进度持平"}

@@ -131,7 +131,7 @@ def show(value, fmt: str, row: dict | None = None) -> str:
     if fmt == "year":
         return str(value)
     if fmt == "model":
-        from zonestat.report.labels import model_words
+        from report.labels import model_words
 
         return model_words(value)
     if fmt == "int":

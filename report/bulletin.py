@@ -1,8 +1,8 @@
 """The written bulletin (统计月报): the wording's templates filled with the period's figures.
 
-`read_bulletin` takes the figures from the marts (warehouse/sql/reports/bulletin_*.sql, rounded
+`read_bulletin` takes the figures from the marts (report/sql/bulletin_*.sql, rounded
 there to each indicator's catalog precision); `compose` is pure: rows in, headed paragraphs out.
-The same Bulletin is written to Word (zonestat/report/word.py) and shown in the HTML report.
+The same Bulletin is written to Word (report/word.py) and shown in the HTML report.
 """
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from warehouse.db import fetch_dicts, read_sql
+from report import read_sql
+from report.wording import Figure, Wording, fill, load_wording
+from warehouse.db import fetch_dicts
 from warehouse.indicators import MIN_COVERAGE
 from warehouse.period import Period
-from zonestat.report.wording import Figure, Wording, fill, load_wording
 
 ZONE = "全区"
 PERCENT_KINDS = {"growth", "ratio", "share"}
@@ -158,10 +159,10 @@ def read_bulletin(con: duckdb.DuckDBPyConnection, period: dt.date, wording: Word
     """The period's bulletin from the marts (the period's indicators must be evaluated)."""
     wording = wording or load_wording()
     params = {"period": period, "amount_decimals": wording.amount_decimals}
-    figures = fetch_dicts(con, read_sql("reports/bulletin_figures.sql"), params)
-    outlook = fetch_dicts(con, read_sql("reports/bulletin_outlook.sql"), params) \
+    figures = fetch_dicts(con, read_sql("bulletin_figures.sql"), params)
+    outlook = fetch_dicts(con, read_sql("bulletin_outlook.sql"), params) \
         if _has_table(con, "forecast_full_year") else []
-    tracking = fetch_dicts(con, read_sql("reports/bulletin_tracking.sql"), params) \
+    tracking = fetch_dicts(con, read_sql("bulletin_tracking.sql"), params) \
         if _has_table(con, "target_split") else []
     bulletin = compose(wording, period, figures, outlook, tracking)
     made = ({period} if outlook else set()) | {r["as_of"] for r in tracking}   # the forecasts and splits quoted

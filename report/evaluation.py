@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 from markupsafe import Markup
 
+from report.data import query, table_exists
+from report.tables import Column as C, Table
 from warehouse.evaluation import MART
 from warehouse.evaluation_config import EvaluationConfig
-from zonestat.report.data import query, table_exists
-from zonestat.report.tables import Column as C, Table
 
 FIRM_COLUMNS = (
     C("rank_zone", "全区排名", "Zone rank", "int"), C("enterprise_id", "统一社会信用代码", "Credit code"),
@@ -120,7 +120,7 @@ def score_land_chart(data: EvaluationData, width: int = 640) -> Markup:
     stand out as renewal candidates. `width` 360 draws the phone's version (text stays readable)."""
     import math
 
-    from zonestat.report.svg import MUTED, el, line, svg, text
+    from report.svg import MUTED, el, line, svg, text
 
     points = [f for f in data.firms if f["graded"] and (f["land_area_mu"] or 0) > 0]
     height, left, bottom = (320, 50, 40) if width >= 480 else (300, 30, 40)
@@ -150,7 +150,7 @@ def score_land_chart(data: EvaluationData, width: int = 640) -> Markup:
 
 def render_section(data: EvaluationData) -> Markup:
     """The report's section (a <section id="evaluation">), self-contained."""
-    from zonestat.report.html import _environment
+    from report.html import _environment
 
     env = _environment()
     return Markup(env.get_template("evaluation_section.html.j2").render(
@@ -176,7 +176,7 @@ def report_sections(con: duckdb.DuckDBPyConnection, year: int) -> list[Markup]:
 
 def render_page(data: EvaluationData) -> str:
     """The section as a page of its own (written by `zonestat evaluate`)."""
-    from zonestat.report.html import TEMPLATES, _environment
+    from report.html import TEMPLATES, _environment
 
     env = _environment()
     css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
@@ -187,7 +187,7 @@ def write_workbook(data: EvaluationData, path: Path) -> Path:
     """The office's workbook: 说明, 档次分布, one sheet per class, TFP先进企业, 亩均领跑, 低效用地, 不参评."""
     from openpyxl import Workbook
 
-    from zonestat.report.workbook import _put, write_table
+    from report.workbook import _put, write_table
 
     wb = Workbook()
     about = wb.active

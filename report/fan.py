@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from report.svg import (GRID, MUTED, Scale, el, fmt_tick, line, nice_ticks, polygon, polyline, svg,
+                        text)
 from warehouse.period import month_label
-from zonestat.report.svg import (GRID, MUTED, Scale, el, fmt_tick, line, nice_ticks, polygon,
-                                 polyline, svg, text)
 
 BANDS = (("95", "#d6e4f5"), ("80", "#a9c7ea"))
 TARGET = "#c8553d"

@@ -10,11 +10,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from report.charts import industry_bars, trend_lines
+from report.data import INDUSTRY_INDICATOR, ReportData
+from report.fan import cumulative_fan, fan_chart
+from report.tables import TABLES, show
 from warehouse.indicators import MIN_COVERAGE
-from zonestat.report.charts import industry_bars, trend_lines
-from zonestat.report.data import INDUSTRY_INDICATOR, ReportData
-from zonestat.report.fan import cumulative_fan, fan_chart
-from zonestat.report.tables import TABLES, show
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NUMERIC = {"int", "num1", "num2", "prob", "value"}

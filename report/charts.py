@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from report.svg import MUTED, Scale, el, fmt_tick, line, nice_ticks, polyline, svg, text
 from warehouse.period import month_label
-from zonestat.report.svg import MUTED, Scale, el, fmt_tick, line, nice_ticks, polyline, svg, text
 
 POS, NEG, THIS_YEAR, LAST_YEAR = "#2f6fb3", "#c8553d", "#2f6fb3", "#9aa5b1"
 MONTHS = list(range(2, 13))
