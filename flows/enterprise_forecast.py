@@ -28,6 +28,7 @@ CHUNK = 250          # series per task
 def prepare(as_of: str, measure: str, limit: int, chunk: int) -> dict:
     import pyarrow.parquet as pq
 
+    from models import chunks as runner
     from warehouse import forecasts
     from warehouse.catalog import load_catalog
     from warehouse.db import session
@@ -43,11 +44,11 @@ def prepare(as_of: str, measure: str, limit: int, chunk: int) -> dict:
     with session(settings.db_path, read_only=True) as con:
         series = forecasts.enterprise_series(con, period, measure, limit)
     pq.write_table(series, folder / "series.parquet")
-    chunks = forecasts.chunks_of(series["series_id"].to_pylist(), chunk)
+    chunks = runner.chunks_of(series["series_id"].to_pylist(), chunk)
     n = len({*series["series_id"].to_pylist()})
     run_log().info("%s %s: %d enterprise series (%d months) in %d chunks", measure, as_of, n, series.num_rows,
                    len(chunks))
-    return {"series": str(folder / "series.parquet"), "chunks": chunks, "steps": forecasts.horizon(period),
+    return {"series": str(folder / "series.parquet"), "chunks": chunks, "steps": runner.horizon(period),
             "folder": str(folder), "n_series": n}
 
 
@@ -55,7 +56,7 @@ def prepare(as_of: str, measure: str, limit: int, chunk: int) -> dict:
 def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_prefix: str) -> dict:
     """Model choice and forecasts for one chunk (no sample paths: intervals only); returns the
     result files and what the worker spent (its process id, seconds and peak RSS)."""
-    from warehouse.forecasts import run_chunk_files
+    from models.chunks import run_chunk_files
 
     started = time.perf_counter()
     files = run_chunk_files(series_path, series_ids, steps, out_prefix, n_paths=0)
@@ -66,7 +67,7 @@ def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_pref
 @task(name="enterprise-forecast-chunks-in-processes", cache_policy=NO_CACHE)
 def chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str, workers: int) -> list[dict]:
     """Every chunk in `workers` local processes (per-worker figures are collected on Dask only)."""
-    from warehouse.forecasts import run_chunks_in_processes
+    from models.chunks import run_chunks_in_processes
 
     files = run_chunks_in_processes(series_path, chunks, steps, folder, workers, n_paths=0)
     return [{"files": f, "series": len(ids)} for f, ids in zip(files, chunks)]
@@ -74,8 +75,8 @@ def chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, f
 
 @task(name="gather-enterprise-forecasts", cache_policy=NO_CACHE)
 def gather(as_of: str, measure: str, outputs: list[dict]) -> dict:
+    from models.chunks import read_chunk_files
     from warehouse.exports import write_atomic
-    from warehouse.forecasts import read_chunk_files
 
     settings = load_settings()
     tables = read_chunk_files([o["files"] for o in outputs])

@@ -34,6 +34,7 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
     """Write the series and their full-year bases to Parquet under the work folder; return paths and chunks."""
     import pyarrow.parquet as pq
 
+    from models import chunks as runner
     from warehouse import forecasts
     from warehouse.db import session
     from warehouse.period import parse_period
@@ -50,17 +51,17 @@ def prepare(as_of: str, targets_path: str | None = None) -> dict:
         meta = forecasts.series_meta(con, period, series, load_targets(period.year, targets_path))
     pq.write_table(series, folder / "series.parquet")
     pq.write_table(meta, folder / "meta.parquet")
-    chunks = forecasts.split_series(series["series_id"].to_pylist(), settings.workers)
+    chunks = runner.split_series(series["series_id"].to_pylist(), settings.workers)
     run_log().info("%s: %d series (%d months of history) in %d chunks, %d steps ahead", as_of,
-                          meta.num_rows, series.num_rows, len(chunks), forecasts.horizon(period))
+                   meta.num_rows, series.num_rows, len(chunks), runner.horizon(period))
     return {"series": str(folder / "series.parquet"), "meta": str(folder / "meta.parquet"),
-            "chunks": chunks, "steps": forecasts.horizon(period), "folder": str(folder)}
+            "chunks": chunks, "steps": runner.horizon(period), "folder": str(folder)}
 
 
 @task(name="forecast-chunk", cache_policy=NO_CACHE)
 def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_prefix: str) -> dict[str, str]:
     """Model selection and forecasts for one chunk of series (pure model work, files in and out)."""
-    from warehouse.forecasts import run_chunk_files
+    from models.chunks import run_chunk_files
 
     return run_chunk_files(series_path, series_ids, steps, out_prefix, quiet=False)
 
@@ -69,7 +70,7 @@ def forecast_chunk(series_path: str, series_ids: list[str], steps: int, out_pref
 def forecast_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str,
                           workers: int) -> list[dict[str, str]]:
     """Every chunk in `workers` local processes (every core by default; threads share one)."""
-    from warehouse.forecasts import run_chunks_in_processes
+    from models.chunks import run_chunks_in_processes
 
     return run_chunks_in_processes(series_path, chunks, steps, folder, workers)
 
@@ -79,6 +80,7 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
     """Forecast marts for the as-of month, and the Parquet exports for planners."""
     import pyarrow.parquet as pq
 
+    from models.chunks import read_chunk_files
     from warehouse import forecasts
     from warehouse.db import session
     from warehouse.exports import export_forecasts
@@ -87,7 +89,7 @@ def store(as_of: str, meta_path: str, outputs: list[dict[str, str]]) -> dict:
     settings = load_settings()
     period = parse_period(as_of)
     with session(settings.db_path) as con:
-        counts = forecasts.store(con, period, pq.read_table(meta_path), forecasts.read_chunk_files(outputs))
+        counts = forecasts.store(con, period, pq.read_table(meta_path), read_chunk_files(outputs))
         if "skipped" not in counts:
             counts["exports"] = export_forecasts(con, period, settings.exports)
     run_log().info("%s: forecasts stored: %s", as_of, {k: v for k, v in counts.items() if k != "exports"})
