@@ -51,10 +51,12 @@ def festival_regressor(periods: pd.DatetimeIndex, layout: Layout, h: int) -> np.
 def is_seasonal(prep: Prepared, test: bool | str = "m3", max_strength: float | None = None) -> bool:
     """Does the series have a season worth modelling? `test`: "m3" (or True) is the two-sided ACF
     test of the M3 Theta method at lag m; "positive" counts only a positive lag-m autocorrelation
-    (a year-on-year rate has a negative one); "diff": the one-sided test on the first differences; "strength": the STL seasonal strength alone, seasonal
-    from `max_strength` (default STRENGTH) on; False: always seasonal. With `max_strength`, a series
-    the test calls non-seasonal stays seasonal unless its STL seasonal strength (log scale for a
-    positive series, as its models see it) is also below that."""
+    (a year-on-year rate has a negative one); "diff": the one-sided test on the first differences
+    (a persistent series has a spurious positive one in levels); "strength": the STL seasonal
+    strength alone, seasonal from `max_strength` (default STRENGTH) on; False: always seasonal.
+    With `max_strength`, a series the test calls non-seasonal stays seasonal unless its STL
+    seasonal strength (log scale for a positive series, as its models see it) is also below that.
+    A series too short for the test (under 2m + 1 periods) is seasonal."""
     from models.theta import has_seasonality, seasonal_strength
 
     if not test or len(prep.y) < 2 * prep.m + 1:  # too short to test: seasonal, as without a test
