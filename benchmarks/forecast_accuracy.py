@@ -90,6 +90,7 @@ VARIANTS = {  # the default and the alternatives measured for docs/forecasting.m
     "ns diff Fs<.6 MR3 mean all": ns("diff", 0.6, NS_MR3, "mean", None),
     "ns diff Fs<.4 MR3 all": ns("diff", 0.4, NS_MR3, None, None),
     "ns diff Fs<.6 MR3 all": ns("diff", 0.6, NS_MR3, None, None),
+    "median 5 + arima_auto": ForecastConfig(members=FOUR + ("arima_auto",), **OFF),  # a mean-reverting member for all
     # every series non-seasonal: a bound for the rate series, not a method
     "ns all MR": ns("strength", 2.0, NS_MR),
     "ns all MR mean": ns("strength", 2.0, NS_MR, "mean"),
