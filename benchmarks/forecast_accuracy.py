@@ -33,25 +33,71 @@ from models.parallel import forecast_parallel  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 FOUR = ("ets_AAdA", "sarima", "theta", "stl_ets")
+NS_SES = ("ets_AAdA", "sarima", "theta", "ets_ANN")  # SES in place of STL (the rest non-seasonal forms)
+NS_MR = ("ets_ANN", "arima_auto", "theta", "ets_AAdA")  # flat, ARMA without drift, Theta, damped trend
+NS_MR3 = ("ets_ANN", "arima_auto", "theta")  # the default for series without a season
+OFF = {"seasonal_test": False}  # the variants measured before the non-seasonal members (all series seasonal)
+
+
+def ns(test, strength=None, members=None, combiner=None, years="same") -> ForecastConfig:
+    """Non-seasonal members for a series found without a season: `test` and `strength` decide
+    (models.candidates.is_seasonal), `members` (None: the four in non-seasonal forms), their
+    `combiner` (None: median) and history (`years`: "same" = 10 years, None = all)."""
+    return ForecastConfig(seasonal_test=test, max_strength=strength, nonseasonal_members=members,
+                          nonseasonal_combiner=combiner, nonseasonal_max_years=years)
+
+
 VARIANTS = {  # the default and the alternatives measured for docs/forecasting.md (--methods)
     "zonestat": ForecastConfig(),
     "zonestat no backtest": ForecastConfig(n_folds=0),
+    "before rate members": ForecastConfig(**OFF),  # the default of 2026-12-03 (median of four for every series)
+    "before rate members no backtest": ForecastConfig(n_folds=0, **OFF),
     "select (before #16)": ForecastConfig(method="select"),
-    "mean of 3 (no STL)": ForecastConfig(members=FOUR[:3], combiner="mean"),
-    "mean of 4": ForecastConfig(members=FOUR, combiner="mean"),
-    "weighted 4": ForecastConfig(members=FOUR, combiner="weighted"),
-    "weighted 3": ForecastConfig(members=FOUR[:3], combiner="weighted"),
-    "median 4 ETS by AICc": ForecastConfig(members=("ets_auto",) + FOUR[1:], combiner="median"),
-    "median 4 3 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=3),
-    "median 4 4 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=4),
-    "median 4 uncalibrated": ForecastConfig(members=FOUR, combiner="median", calibrate=False),
-    "median 4 full history": ForecastConfig(members=FOUR, combiner="median", max_years=None),
+    "mean of 3 (no STL)": ForecastConfig(members=FOUR[:3], combiner="mean", **OFF),
+    "mean of 4": ForecastConfig(members=FOUR, combiner="mean", **OFF),
+    "weighted 4": ForecastConfig(members=FOUR, combiner="weighted", **OFF),
+    "weighted 3": ForecastConfig(members=FOUR[:3], combiner="weighted", **OFF),
+    "median 4 ETS by AICc": ForecastConfig(members=("ets_auto",) + FOUR[1:], combiner="median", **OFF),
+    "median 4 3 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=3, **OFF),
+    "median 4 4 folds": ForecastConfig(members=FOUR, combiner="median", n_folds=4, **OFF),
+    "median 4 uncalibrated": ForecastConfig(members=FOUR, combiner="median", calibrate=False, **OFF),
+    "median 4 full history": ForecastConfig(members=FOUR, combiner="median", max_years=None, **OFF),
     "median 4 seasonal test": ForecastConfig(members=FOUR, combiner="median", seasonal_test=True),
-    "median 4 15 years": ForecastConfig(members=FOUR, combiner="median", max_years=15),
+    "median 4 15 years": ForecastConfig(members=FOUR, combiner="median", max_years=15, **OFF),
+    # issue #16, rate series: other members for a series found without a season (docs/forecasting.md)
+    "ns one-sided": ns("positive"),
+    "ns one-sided SES": ns("positive", members=NS_SES),
+    "ns one-sided MR": ns("positive", members=NS_MR),
+    "ns one-sided MR mean": ns("positive", members=NS_MR, combiner="mean"),
+    "ns one-sided Fs<.5": ns("positive", 0.5),
+    "ns one-sided Fs<.5 MR": ns("positive", 0.5, NS_MR),
+    "ns one-sided Fs<.5 MR mean": ns("positive", 0.5, NS_MR, "mean"),
+    "ns one-sided Fs<.5 naive": ns("positive", 0.5, ("naive",)),
+    "ns one-sided Fs<.5 MR3 mean all": ns("positive", 0.5, NS_MR3, "mean", None),
+    "ns Fs<.5": ns("strength", 0.5),
+    "ns Fs<.5 MR": ns("strength", 0.5, NS_MR),
+    "ns Fs<.5 MR mean": ns("strength", 0.5, NS_MR, "mean"),
+    "ns Fs<.5 naive": ns("strength", 0.5, ("naive",)),
+    "ns diff Fs<.5 MR": ns("diff", 0.5, NS_MR),
+    "ns diff Fs<.5 MR mean": ns("diff", 0.5, NS_MR, "mean"),
+    "ns diff Fs<.5 MR3 mean": ns("diff", 0.5, NS_MR3, "mean"),
+    "ns diff Fs<.5 naive": ns("diff", 0.5, ("naive",)),
+    "ns diff Fs<.5 naive+theta mean": ns("diff", 0.5, ("naive", "theta"), "mean"),
+    "ns diff Fs<.5 MR mean all": ns("diff", 0.5, NS_MR, "mean", None),
+    "ns diff Fs<.5 MR3 mean all": ns("diff", 0.5, NS_MR3, "mean", None),
+    "ns diff Fs<.5 MR3 all (default)": ns("diff", 0.5, NS_MR3, None, None),
+    "ns diff Fs<.4 MR3 mean all": ns("diff", 0.4, NS_MR3, "mean", None),
+    "ns diff Fs<.6 MR3 mean all": ns("diff", 0.6, NS_MR3, "mean", None),
+    "ns diff Fs<.4 MR3 all": ns("diff", 0.4, NS_MR3, None, None),
+    "ns diff Fs<.6 MR3 all": ns("diff", 0.6, NS_MR3, None, None),
+    "median 5 + arima_auto": ForecastConfig(members=FOUR + ("arima_auto",), **OFF),  # a mean-reverting member for all
+    # every series non-seasonal: a bound for the rate series, not a method
+    "ns all MR": ns("strength", 2.0, NS_MR),
+    "ns all MR mean": ns("strength", 2.0, NS_MR, "mean"),
     "snaive": ForecastConfig(method="select", candidates=("snaive",), n_folds=0, max_combine=1),
     "ets_default": ForecastConfig(method="select", candidates=("ets_default",), n_folds=0, max_combine=1),
 }
-METHODS = ("zonestat", "zonestat no backtest", "select (before #16)", "snaive")
+METHODS = ("zonestat", "zonestat no backtest", "before rate members", "select (before #16)", "snaive")
 
 
 def load(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -152,3 +152,71 @@ class DifferencedArima:
         # path[t] = mean[t] + sum_{j<=t} psi[t-j] * shock[j]
         weights = np.array([[psi[t - j] if j <= t else 0.0 for t in range(h)] for j in range(h)])
         return self._mean(h) + shocks @ weights
+
+
+class AutoArima:
+    """A small non-seasonal ARIMA(p,d,q) without drift, like a restricted auto.arima (Hyndman &
+    Khandakar 2008): d = 1 when the KPSS test rejects stationarity at 5%, else 0 with a mean; p, q
+    in 0..2 by AICc. Mean-reverting (d = 0) or flat in the long run (d = 1), never a trend. The
+    order is chosen on the first fit of a series (its oldest backtest window) and kept in `warm`."""
+
+    MAX_ORDER = 2
+
+    def __init__(self, name: str = "arima_auto", warm: dict | None = None):
+        self.name, self.warm = name, warm
+        self.info = FitInfo()
+        self._best: Arima | None = None
+
+    @staticmethod
+    def differences(y: np.ndarray) -> int:
+        import warnings
+
+        from statsmodels.tsa.stattools import kpss
+
+        with warnings.catch_warnings():  # p-values outside the table's range are only clipped
+            warnings.simplefilter("ignore")
+            return int(kpss(y, regression="c", nlags="auto")[1] < 0.05)
+
+    def fit(self, y: np.ndarray) -> "AutoArima":
+        y = check_input(y, 12, self.name)
+        order = None if self.warm is None else self.warm.get("order")
+        if order is None:
+            d = self.differences(y)
+            orders = [(p, d, q) for p in range(self.MAX_ORDER + 1) for q in range(self.MAX_ORDER + 1)]
+        else:
+            orders = [order]
+        best, best_ic, errors = None, np.inf, []
+        for o in orders:
+            try:
+                model = Arima(o, trend="c" if o[1] == 0 else None, name=self.name).fit(y)
+            except ModelError as exc:
+                errors.append(str(exc))
+                continue
+            ic = model._fitted.aicc
+            if np.isfinite(ic) and ic < best_ic and _sane(model._fitted):
+                best, best_ic = model, ic
+        if best is None:
+            raise ModelError(f"{self.name}: no ARIMA order could be fitted ({'; '.join(errors)[:200]})")
+        if self.warm is not None:
+            self.warm["order"] = best.order
+        self._best, self.info = best, best.info
+        return self
+
+    @property
+    def _fitted(self):
+        return self._best
+
+    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
+        check_fitted(self, "_best")
+        return self._best.predict(h, levels)
+
+    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
+        check_fitted(self, "_best")
+        return self._best.sample_paths(h, n, seed)
+
+
+def _sane(result, steps: int = 24) -> bool:
+    """A fit whose forecast variances are finite and positive (a degenerate fit on the boundary of
+    the parameter space can report a finite AICc with a negative variance)."""
+    var = np.asarray(result.get_forecast(steps).var_pred_mean, dtype=float)
+    return bool(np.all(np.isfinite(var)) and np.all(var > 0))

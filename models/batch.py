@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from models.base import LEVELS, Forecast, paths_forecast
-from models.candidates import COMBINATION, DEFAULT_CANDIDATES, FALLBACK, factories
+from models.candidates import (COMBINATION, DEFAULT_CANDIDATES, FALLBACK, NONSEASONAL_COMBINATION, SEASONALITY_TEST,
+                               STRENGTH, factories, is_seasonal)
 from models.combine import combine_and_forecast
 from models.janfeb import Layout, next_slots, to_ytd
 from models.prepare import Prepared, SeriesError, prepare
@@ -30,7 +31,14 @@ class ForecastConfig:
     method: str = "combine"  # the members averaged; or "select": per series, the best candidate(s) by backtest
     members: tuple[str, ...] = COMBINATION
     calibrate: bool = True  # combine: interval width from the backtest errors
-    seasonal_test: bool = False  # combine: non-seasonal members for a series without seasonality
+    # combine: a series without a season gets `nonseasonal_members` (docs/forecasting.md, "Series
+    # without a season"): "diff" (default), "positive", "m3", "strength" (models.candidates.is_seasonal);
+    # False: never; True: the earlier two-sided M3 test with the members' non-seasonal forms
+    seasonal_test: bool | str = SEASONALITY_TEST
+    max_strength: float | None = STRENGTH  # ... and only when its STL seasonal strength is below this
+    nonseasonal_members: tuple[str, ...] | None = NONSEASONAL_COMBINATION  # (None: `members`, non-seasonal forms)
+    nonseasonal_combiner: str | None = None  # their combiner (None: `combiner`)
+    nonseasonal_max_years: int | None | str = None  # their history (None: all; "same": `max_years`)
     combiner: str = "median"  # combine: "median", "mean" (equal weights), "weighted" (by backtest error)
     backtest: str = "holdout"  # or "june": fit through June, forecast July-December, every past year
     n_folds: int = 2  # holdout windows; combine also uses the last n_folds Junes of the June scheme
@@ -64,6 +72,14 @@ def june_folds(periods: pd.DatetimeIndex, min_train: int, max_folds: int | None)
     return folds[-max_folds:] if max_folds else folds
 
 
+def _recent(prep: Prepared, years: int | None) -> Prepared:
+    """The last `years` years of a prepared series (all of it for None)."""
+    if years and len(prep.y) > years * prep.m:
+        keep = years * prep.m
+        return dataclasses.replace(prep, y=prep.y[-keep:], periods=prep.periods[-keep:])
+    return prep
+
+
 def make_folds(prep: Prepared, steps: int, cfg: ForecastConfig) -> list[Fold]:
     min_train = 2 * prep.m + 2
     if cfg.backtest == "june":
@@ -88,22 +104,31 @@ def _output(prep: Prepared, future: pd.DatetimeIndex, fc: Forecast, paths: np.nd
 def forecast_series(series_id: str, periods, values, cfg: ForecastConfig = ForecastConfig(),
                     layout: Layout | None = None) -> SeriesForecast:
     """Prepare, select by backtest, forecast `cfg.horizon` months; raises SeriesError if unusable."""
-    prep = prepare(series_id, periods, values, layout=layout, kind=cfg.calendar)
-    if cfg.max_years and len(prep.y) > cfg.max_years * prep.m:
-        keep = cfg.max_years * prep.m
-        prep = dataclasses.replace(prep, y=prep.y[-keep:], periods=prep.periods[-keep:])
+    whole = prepare(series_id, periods, values, layout=layout, kind=cfg.calendar)
+    prep = _recent(whole, cfg.max_years)
     future = next_slots(prep.periods[-1], cfg.horizon, prep.layout)
     steps = len(future)
     n_paths = max(cfg.n_paths, CUMULATIVE_PATHS if prep.layout.cumulative else 0)
     combined = cfg.method == "combine"
-    names = tuple(dict.fromkeys(cfg.members + FALLBACK)) if combined else cfg.candidates
-    facs = factories(prep, max(steps, 1), names, seasonal_test=combined and cfg.seasonal_test)
+    members, combiner, seasonal, notes = cfg.members, cfg.combiner, None, list(prep.notes)
+    if combined and isinstance(cfg.seasonal_test, str):
+        seasonal = is_seasonal(prep, cfg.seasonal_test, cfg.max_strength)
+        if not seasonal:
+            if cfg.nonseasonal_max_years != "same":
+                prep = _recent(whole, cfg.nonseasonal_max_years)
+            members = cfg.nonseasonal_members or members
+            combiner = cfg.nonseasonal_combiner or combiner
+            notes.append(f"no seasonality found ({cfg.seasonal_test} test): non-seasonal members "
+                         + "+".join(members))
+    names = tuple(dict.fromkeys(members + FALLBACK)) if combined else cfg.candidates
+    facs = factories(prep, max(steps, 1), names, seasonal_test=combined and cfg.seasonal_test is True,
+                     seasonal=seasonal)
     folds = make_folds(prep, steps, cfg)
     try:
         if combined:
-            sel = combine_and_forecast(prep.y, facs, cfg.members, folds, max(steps, 1), cfg.levels, lag=prep.m,
+            sel = combine_and_forecast(prep.y, facs, members, folds, max(steps, 1), cfg.levels, lag=prep.m,
                                        n_paths=n_paths, seed=cfg.seed, calibrate=cfg.calibrate,
-                                       fallback=FALLBACK, how=cfg.combiner)
+                                       fallback=FALLBACK, how=combiner)
         else:
             sel = select_and_forecast(prep.y, facs, folds, max(steps, 1), cfg.levels, lag=prep.m,
                                       max_combine=cfg.max_combine, n_paths=n_paths, seed=cfg.seed,
@@ -116,4 +141,4 @@ def forecast_series(series_id: str, periods, values, cfg: ForecastConfig = Forec
     else:
         fc, paths = _output(prep, future, fc, paths, cfg.levels)
     paths = paths[:cfg.n_paths] if cfg.n_paths and paths is not None else None
-    return SeriesForecast(series_id, future, fc, paths, sel.model, prep, sel, list(prep.notes))
+    return SeriesForecast(series_id, future, fc, paths, sel.model, prep, sel, notes)

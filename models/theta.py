@@ -15,14 +15,33 @@ from models.base import LEVELS, FitInfo, Forecast, check_fitted, check_input, no
 _SEASONALITY_CRITICAL = 2.705543454095404  # 90% point of chi2(1), as statsmodels uses
 
 
-def has_seasonality(y: np.ndarray, m: int) -> bool:
-    """The ACF test of the M3 Theta method: is lag-m autocorrelation significant?"""
+def has_seasonality(y: np.ndarray, m: int, one_sided: bool = False, differenced: bool = False) -> bool:
+    """The ACF test of the M3 Theta method: is lag-m autocorrelation significant? `one_sided`:
+    only a positive one counts (a negative lag-m autocorrelation is what differencing over m
+    periods leaves in a year-on-year rate, not a season). `differenced`: the test on the first
+    differences, where a persistent (trending or wandering) series shows no spurious positive
+    autocorrelation at lag m."""
     from statsmodels.tsa.stattools import acf
 
     if m < 2 or len(y) < 2 * m + 1:
         return False
-    rho = acf(y, nlags=m, fft=True)
+    rho = acf(np.diff(y) if differenced else y, nlags=m, fft=True)
+    if one_sided and rho[-1] <= 0:
+        return False
     return bool(len(y) * rho[-1] ** 2 / np.sum(rho[:-1] ** 2) > _SEASONALITY_CRITICAL)
+
+
+def seasonal_strength(y: np.ndarray, m: int) -> float:
+    """STL seasonal strength Fs = max(0, 1 - Var(remainder) / Var(season + remainder)) (Wang,
+    Smith & Hyndman 2006): near 0 without a season, near 1 for a regular one."""
+    from statsmodels.tsa.seasonal import STL
+
+    if m < 2 or len(y) < 2 * m + 1:
+        return 0.0
+    res = STL(np.asarray(y, dtype=float), period=m).fit()
+    resid, season = np.asarray(res.resid), np.asarray(res.seasonal)
+    total = np.var(season + resid)
+    return float(max(0.0, 1.0 - np.var(resid) / total)) if total > 0 else 0.0
 
 
 def seasonal_factors(y: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
@@ -36,8 +55,9 @@ def seasonal_factors(y: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
 class Theta:
     """Standard Theta (theta=2): SES with half the linear-trend drift, multiplicative season if positive."""
 
-    def __init__(self, m: int, name: str = "theta"):
-        self.m, self.name = int(m), name
+    def __init__(self, m: int, name: str = "theta", seasonal: bool | None = None):
+        """`seasonal`: None decides by the M3 test on each fit; False never deseasonalises."""
+        self.m, self.name, self.seasonal = int(m), name, seasonal
         self.info = FitInfo()
         self._fitted = None
 
@@ -47,7 +67,7 @@ class Theta:
         y = check_input(y, max(2 * self.m, 6), self.name)
         mult = bool(np.all(y > 0))
         season = None
-        if has_seasonality(y, self.m):
+        if self.seasonal is not False and has_seasonality(y, self.m):
             season = seasonal_factors(y, self.m, mult)
             if mult and np.any(season <= 0):
                 mult, season = False, seasonal_factors(y, self.m, False)

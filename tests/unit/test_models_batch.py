@@ -94,3 +94,54 @@ def test_seasonal_test_gives_non_seasonal_members_to_a_series_without_seasonalit
     assert factories(noise, 6, ("ets_AAdA",), seasonal_test=True)["ets_AAdA"]().seasonal is None
     assert factories(seasonal, 6, ("ets_AAdA",), seasonal_test=True)["ets_AAdA"]().seasonal == "add"
     assert factories(noise, 6, ("ets_AAdA",))["ets_AAdA"]().seasonal == "add"  # off by default
+
+
+def yoy_rate(months: int = 120, seed: int = 3) -> pd.DataFrame:
+    """A year-on-year growth rate: the twelve-month change of a seasonal level series, in percent.
+    Its season is gone, and it has the negative lag-12 autocorrelation that differencing leaves."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(months + 12)
+    level = 100 * np.exp(0.06 * t / 12 + np.cumsum(rng.normal(0, 0.01, months + 12))
+                         + 0.1 * np.sin(2 * np.pi * t / 12))
+    rate = 100 * (level[12:] / level[:-12] - 1)
+    return pd.DataFrame({"series_id": "R", "period": pd.date_range("2014-01-01", periods=months, freq="MS"),
+                         "value": rate})
+
+
+def test_seasonality_decision_fires_on_a_growth_rate_and_not_on_a_seasonal_or_weakly_seasonal_level():
+    from models.candidates import is_seasonal
+    from models.prepare import prepare
+    from statsmodels.tsa.stattools import acf
+
+    r = yoy_rate()
+    rate = prepare("R", r["period"], r["value"])
+    assert acf(rate.y, nlags=12)[-1] < 0  # what fooled the two-sided M3 test
+    assert is_seasonal(rate, True) and not is_seasonal(rate, "diff", 0.5)
+    s = frame("S", months=120)
+    level = prepare("S", s["period"], s["value"])
+    assert is_seasonal(level, "diff", 0.5) and is_seasonal(level, "m3") and is_seasonal(level, "strength", 0.5)
+    # a level series with a weak season under much noise: the differenced test misses it, the
+    # seasonal strength keeps it seasonal (as on the tourism series that lost with the M3 test alone)
+    rng = np.random.default_rng(0)
+    t = np.arange(120)
+    weak = prepare("W", pd.date_range("2014-01-01", periods=120, freq="MS"),
+                   1000 + 40 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 30, 120))
+    assert not is_seasonal(weak, "diff") and is_seasonal(weak, "diff", 0.5)
+    short = prepare("T", r["period"][:24], r["value"][:24])  # too short to test: seasonal as before
+    assert is_seasonal(short, "diff", 0.5)
+    assert is_seasonal(rate, False)  # no test: every series seasonal
+
+
+def test_a_growth_rate_gets_the_non_seasonal_members_on_its_whole_history():
+    r = yoy_rate(months=180)
+    sf = forecast_series("R", r["period"], r["value"])
+    assert sf.model == "ets_ANN+arima_auto+theta", sf.model
+    assert len(sf.prepared.y) == 180  # the whole history, not the last ten years
+    assert any("no seasonality found" in n for n in sf.notes)
+    assert np.all(np.isfinite(sf.forecast.mean)) and np.all(sf.forecast.lower[95] < sf.forecast.upper[95])
+    s = frame("S", months=180)
+    level = forecast_series("S", s["period"], s["value"])
+    assert level.model == "ets_AAdA+sarima+theta+stl_ets" and len(level.prepared.y) == 120
+    assert not any("no seasonality" in n for n in level.notes)
+    off = forecast_series("R", r["period"], r["value"], ForecastConfig(seasonal_test=False))
+    assert off.model == "ets_AAdA+sarima+theta+stl_ets"  # the switch can be turned off

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from models.arima import airline
+from models.arima import AutoArima, airline
 from models.baselines import drift, naive, seasonal_drift, seasonal_naive
 from models.base import ModelError
 from models.calendar_cn import cny_regressors
@@ -41,6 +41,8 @@ MODELS = {
     "sarima_cny": lambda: airline(M, exog=cny_regressors(PERIODS)),
     "sarima": lambda: airline(M),
     "ets_auto": lambda: AutoETS(M),
+    "ets_ANN": lambda: ETS(1, "add", None, False, None),
+    "arima_auto": lambda: AutoArima(),
 }
 SEASONAL = {"theta", "ets_AAdA", "ets_MAdM", "ets_default", "stl_ets", "log_stl_arima", "sarima_cny", "sarima", "ets_auto",
             "snaive", "snaive_drift"}
@@ -123,3 +125,36 @@ def test_airline_on_the_differenced_series_matches_the_state_space_fit():
         full = Arima((0, 1, 1), (0, 1, 1, M)).fit(y).predict(H)
     np.testing.assert_allclose(fast.mean, full.mean, rtol=1e-4)
     np.testing.assert_allclose(fast.upper[95] - fast.mean, full.upper[95] - full.mean, rtol=2e-2)
+
+
+def test_auto_arima_reverts_to_the_mean_of_a_stationary_series_and_stays_flat_on_a_random_walk():
+    rng = np.random.default_rng(11)
+    e = rng.normal(0, 1, 300)
+    ar = np.zeros(300)
+    for t in range(1, 300):  # AR(1) around 5 with phi 0.7, started far above the mean
+        ar[t] = 0.7 * ar[t - 1] + e[t]
+    ar = 5 + ar[-120:]
+    ar[-1] = 12.0  # far above its mean: the forecast must come back towards 5
+    warm = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = AutoArima(warm=warm).fit(ar).predict(24)
+    assert warm["order"][1] == 0  # KPSS: stationary, no differencing, a mean
+    assert fc.mean[0] < 12 and abs(fc.mean[-1] - 5) < 1.5, fc.mean
+    walk = 50 + np.cumsum(rng.normal(0, 1, 120))
+    warm = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = AutoArima(warm=warm).fit(walk).predict(12)
+        again = AutoArima(warm=warm).fit(walk[:-6])  # the order chosen first is kept for later fits
+    assert warm["order"][1] == 1 and again._best.order == warm["order"]
+    assert np.ptp(fc.mean) < 0.5 * walk.std(), fc.mean  # no drift: the forecast does not trend away
+
+
+def test_theta_without_a_season_is_not_deseasonalised():
+    y = seasonal_series()[:N]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        seasonal = Theta(M).fit(y).predict(H)
+        flat = Theta(M, seasonal=False).fit(y).predict(H)
+    assert np.ptp(seasonal.mean) > 10 and np.ptp(flat.mean) < 3  # the sine, or a (drifting) line
