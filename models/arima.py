@@ -5,7 +5,7 @@ from typing import Sequence
 
 import numpy as np
 
-from models.base import (LEVELS, FitInfo, Forecast, ModelError, check_fitted, check_input,
+from models.base import (LEVELS, BestOf, FitInfo, Forecast, ModelError, check_fitted, check_input,
                          converged_flag)
 
 
@@ -154,7 +154,7 @@ class DifferencedArima:
         return self._mean(h) + shocks @ weights
 
 
-class AutoArima:
+class AutoArima(BestOf):
     """A small non-seasonal ARIMA(p,d,q) without drift, like a restricted auto.arima (Hyndman &
     Khandakar 2008): d = 1 when the KPSS test rejects stationarity at 5%, else 0 with a mean; p, q
     in 0..2 by AICc. Mean-reverting (d = 0) or flat in the long run (d = 1), never a trend. The
@@ -201,18 +201,6 @@ class AutoArima:
             self.warm["order"] = best.order
         self._best, self.info = best, best.info
         return self
-
-    @property
-    def _fitted(self):
-        return self._best
-
-    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
-        check_fitted(self, "_best")
-        return self._best.predict(h, levels)
-
-    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
-        check_fitted(self, "_best")
-        return self._best.sample_paths(h, n, seed)
 
 
 def _sane(result, steps: int = 24) -> bool:

@@ -82,6 +82,25 @@ def check_fitted(model: object, attr: str = "_fitted") -> None:
         raise ModelError(f"{type(model).__name__}: call fit() first")
 
 
+class BestOf:
+    """A model that fits several candidates and keeps the best as `_best` (AutoETS, AutoArima):
+    it forecasts and samples through that one."""
+
+    _best: Model | None = None
+
+    @property
+    def _fitted(self):
+        return self._best
+
+    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
+        check_fitted(self, "_best")
+        return self._best.predict(h, levels)
+
+    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
+        check_fitted(self, "_best")
+        return self._best.sample_paths(h, n, seed)
+
+
 def check_input(y: np.ndarray, min_len: int, name: str) -> np.ndarray:
     """A float array without missing values and at least `min_len` long, or ModelError."""
     y = np.asarray(y, dtype=float)

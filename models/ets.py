@@ -5,7 +5,7 @@ from typing import Sequence
 
 import numpy as np
 
-from models.base import (LEVELS, FitInfo, Forecast, ModelError, check_fitted, check_input,
+from models.base import (LEVELS, BestOf, FitInfo, Forecast, ModelError, check_fitted, check_input,
                          converged_flag, paths_forecast)
 
 _EXACT = {"ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA"}  # statsmodels has closed-form intervals
@@ -89,7 +89,7 @@ def default_ets(m: int) -> ETS:
     return ETS(m, "add", "add", True, "add" if m > 1 else None, name="ets_default")
 
 
-class AutoETS:
+class AutoETS(BestOf):
     """ETS with the form chosen by AICc (Hyndman et al. 2002), among additive forms and, for a
     strictly positive series, multiplicative ones; the chosen form is kept in `warm` for later fits
     of the same series (backtest folds, then the final fit)."""
@@ -124,15 +124,3 @@ class AutoETS:
             self.warm["form"] = chosen
         self._best, self.info = best, best.info
         return self
-
-    @property
-    def _fitted(self):
-        return self._best
-
-    def predict(self, h: int, levels: Sequence[int] = LEVELS) -> Forecast:
-        check_fitted(self, "_best")
-        return self._best.predict(h, levels)
-
-    def sample_paths(self, h: int, n: int, seed: int | None = None) -> np.ndarray:
-        check_fitted(self, "_best")
-        return self._best.sample_paths(h, n, seed)

@@ -142,9 +142,10 @@ def test_full_year_bases_come_from_december_ytd(zone):
 
 
 def test_a_filer_outside_the_register_is_listed_with_the_figure_it_would_change(zone):
-    from warehouse.db import fetch_dicts, read_sql
+    from report import read_sql
+    from warehouse.db import fetch_dicts
 
-    [row] = fetch_dicts(zone, read_sql("reports/report_outside_register.sql"), {"period": JUN})
+    [row] = fetch_dicts(zone, read_sql("report_outside_register.sql"), {"period": JUN})
     assert (row["form"], row["enterprise_id"], row["amount"], row["base"]) == ("E204-1", R3, 10.0, 8.0)
     # retail growth now 34 / 30 (R1 only); with R3 admitted (34 + 10) / (30 + 8)
     assert row["indicator_value"] == pytest.approx((34 / 30 - 1) * 100)
