@@ -149,7 +149,7 @@ def backfill(start: str, end: str, paths: list[str] | None = None, allow_critica
     skipped); a period failing a critical check is held back (listed under `held`), the others go on."""
     from warehouse.period import Period
 
-    periods = [str(p) for p in Period.parse(check_period(start)).through(Period.parse(check_period(end)))]
+    periods = [str(p) for p in Period.parse(start).through(Period.parse(end))]   # refuses a bad period first
     settings = load_settings()
     settings.ensure_dirs()
     done, held = [], {}

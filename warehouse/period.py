@@ -49,11 +49,6 @@ class Period:
         return dt.date(self.year, self.month, 1)
 
     @property
-    def months(self) -> tuple[int, ...]:
-        """The calendar months the period's 本月 covers: (1, 2) for 1-2月, else the month."""
-        return (1, 2) if self.month == 2 else (self.month,)
-
-    @property
     def label(self) -> str:
         """The month: 2024年6月, or 2024年1-2月."""
         return f"{self.year}年{month_label(self.month)}"
