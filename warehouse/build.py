@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from warehouse.db import SQL_DIR, read_sql, render_sql
+from warehouse.db import SQL_DIR, create_table_as, read_sql, render_sql
 from warehouse.spec import CONFIG_DIR, FormSpec, SpecError, load_contract
 from warehouse.staging import replace_view
 
@@ -49,6 +49,7 @@ FACT_FORMS: dict[str, FormSpec] = {f"core.{f.facts.table}": f for f in load_cont
 FACTS: dict[str, tuple[str, tuple[str, ...]]] = {n: (f.facts.unit_key, f.facts.month_measures)
                                                  for n, f in FACT_FORMS.items()}
 FORM_OF: dict[str, str] = {n: f.name for n, f in FACT_FORMS.items()}
+IDENTIFIERS = load_contract().identifiers      # stored with zstd (warehouse.db.create_table_as)
 EVERYTHING = (dt.date(1900, 1, 1), dt.date(2999, 12, 1))     # the build range of a full build
 # Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
 VIEWS: set[str] = {
@@ -79,18 +80,20 @@ def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / 
         raise
 
 
-def _fact_context(form: FormSpec) -> dict:
+def _fact_context(form: FormSpec, single_period: bool = False) -> dict:
     facts = form.facts
     return {"code": form.code, "form": form.table, "table": facts.table, "key": facts.unit_key,
             "in_register": facts.in_register, "january_exempt": form.january_exempt, "keep": facts.keep,
-            "measures": facts.measures, "month_measures": facts.month_measures}
+            "measures": facts.measures, "month_measures": facts.month_measures, "single_period": single_period}
 
 
-def model_sql(name: str) -> str:
+def model_sql(name: str, single_period: bool = False) -> str:
     """The SQL that builds `name` (schema.table): a form's fact table from its `facts`, a `.sql.j2`
-    model rendered from the contract's fact tables, else its `.sql` file."""
+    model rendered from the contract's fact tables, else its `.sql` file. `single_period`: the
+    build reads one period of the fact table (no unit has an earlier filing within it), so the
+    fact SQL leaves out the window that finds one; the rows are the same."""
     if name in FACT_FORMS:
-        return render_sql("core/facts.sql.j2", **_fact_context(FACT_FORMS[name]))
+        return render_sql("core/facts.sql.j2", **_fact_context(FACT_FORMS[name], single_period))
     relative = name.replace(".", "/") + ".sql"
     if not (SQL_DIR / f"{relative}.j2").is_file():
         return read_sql(relative)
@@ -150,9 +153,19 @@ def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
         # not `preserve_insertion_order = false`, 4% faster here: that setting is global to the
         # database instance and would stay on for every later query of the process
         params = {"lo": EVERYTHING[0], "hi": EVERYTHING[1]} if name in FACTS else None
-        cursor.execute(f"create or replace table {schema}.{table}{NEXT} as {model_sql(name)}", params)
+        create_table_as(cursor, f"{schema}.{table}{NEXT}", model_sql(name, _one_period(cursor, name)), params,
+                        IDENTIFIERS)
     finally:
         cursor.close()
+
+
+def _one_period(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether staging holds a single period of fact table `name` (a first load): its full build
+    then reads one period."""
+    if name not in FACTS:
+        return False
+    table = FACT_FORMS[name].table
+    return con.execute(f"select count(distinct period) <= 1 from staging.{table}_typed").fetchone()[0]
 
 
 def _record(con: duckdb.DuckDBPyConnection, started: float, kind: str, periods: int) -> float:
@@ -219,7 +232,7 @@ def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date,
         for name, (lo, hi) in ranges.items():
             _prior(con, name, lo)
             con.execute(f"delete from {name} where period between ? and ?", [lo, hi])
-            con.execute(f"insert into {name} by name {model_sql(name)}",
+            con.execute(f"insert into {name} by name {model_sql(name, single_period=lo == hi)}",
                         {"lo": lo, "hi": hi})
         seconds = _record(con, started, "incremental", len(ranges) + bool(register_years))
         selects = [(f"select distinct period from {n} where period between ? and ?", [lo, hi])

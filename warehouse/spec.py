@@ -120,6 +120,13 @@ class Contract:
         """The forms with a core fact table, in contract order."""
         return [f for f in self.forms.values() if f.facts]
 
+    @property
+    def identifiers(self) -> set[str]:
+        """Columns naming a unit (credit codes, project ids): a different string on almost every
+        row, which warehouse.db.create_table_as stores with zstd."""
+        return {name for f in self.forms.values() for name in f.key if name not in ("period", "year")} | {
+            field.name for f in self.forms.values() for field in f.fields.values() if field.type == "id"}
+
 
 def normalize_header(text: str) -> str:
     """Canonical comparison form: NFKC (full-width brackets to ASCII), no spaces, lower case."""

@@ -13,7 +13,7 @@ import hashlib
 
 import duckdb
 
-from warehouse.db import read_sql, render_sql, sql_literal
+from warehouse.db import create_table_as, read_sql, render_sql, sql_literal
 from warehouse.spec import Contract, FieldSpec, FormSpec
 from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes
 
@@ -76,7 +76,7 @@ def ensure_staging(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[s
                     + f" from raw.{table} as r left join audit.loads as l on l.load_id = r._load_id "
                     "where r._load_id between $first_load and $last_load")
         con.execute(f"create or replace temp table {CHECKED} as " + checked_sql(form, received), every)
-        con.execute(f"create or replace table staging.{table}_typed as {typed_sql(form)}", every)
+        create_table_as(con, f"staging.{table}_typed", typed_sql(form), every, contract.identifiers)
         con.execute(f"drop table {CHECKED}")
         con.execute(f"drop table {BAD_CODES}")
         con.execute("insert or replace into meta.staging_typing values (?, ?, now()::timestamp)",
