@@ -4,7 +4,7 @@ Builds a warehouse (init_schema + build on an empty file), then inserts rows str
 the evaluation reads: core.register_year, the December rows of core.industrial_output and
 core.finance, and the typed staging tables behind core.energy_use and core.evaluation_inputs,
 generated in DuckDB SQL from range() and a seeded hash (no file ingestion). Then times
-warehouse.evaluation.evaluate(con, YEAR) --repeat times, each in a fresh child process on a copy of
+warehouse.evaluation.evaluate(con, YEAR, estimate=models.tfp.estimate) --repeat times, each in a fresh child process on a copy of
 the warehouse, and prints the median and range of the whole call and of its phases (score SQL,
 TFP, store). With --years 3 the firms have three years, so the ACF panel estimator runs too.
 
@@ -95,11 +95,12 @@ def make_warehouse(path: Path, firms: int, years: int) -> None:
 
 
 def _child(path: str, queue) -> None:
+    from models.tfp import estimate
     from warehouse.evaluation import evaluate
 
     con = connect(path)
     started = time.perf_counter()
-    result = evaluate(con, YEAR)
+    result = evaluate(con, YEAR, estimate=estimate)
     queue.put({"total": time.perf_counter() - started, **result.seconds, "graded": result.graded,
                "evaluated": result.evaluated})
     con.close()

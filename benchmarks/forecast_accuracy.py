@@ -29,7 +29,7 @@ import pyarrow as pa  # noqa: E402
 
 from models.batch import ForecastConfig  # noqa: E402
 from models.metrics import covered, seasonal_scale, smape  # noqa: E402
-from models.parallel import forecast_parallel  # noqa: E402
+from models.chunks import forecast_parallel  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 FOUR = ("ets_AAdA", "sarima", "theta", "stl_ets")

@@ -1,7 +1,9 @@
-"""The batch runner of the forecast stage: chunks of series (Arrow tables or a Parquet file), the
-models of `models.batch` run per series, results as Arrow tables (monthly, sample paths,
-backtests, choices, errors). Pure: no database, no Prefect; the flows fan the chunks out to
-threads, processes or a Dask cluster, and the warehouse stores what comes back.
+"""The one batch runner of the models: chunks of whole series (Arrow tables or a Parquet file),
+each run through the one loop over series (`models.tables.forecast_batch`), fanned out to
+processes by `map_in_processes`. The pipeline runs its chunks as files (`run_chunk_files`: the
+flows send them to threads, processes or a Dask cluster, and the warehouse stores what comes
+back); `forecast-file` and the benchmarks run Arrow tables (`forecast_parallel`). Pure: no
+database, no Prefect.
 """
 from __future__ import annotations
 
@@ -19,39 +21,27 @@ def horizon(as_of: dt.date) -> int:
     return 12 - as_of.month
 
 
+def pipeline_config(steps: int, n_paths: int = N_PATHS, seed: int = SEED):
+    """The pipeline's forecast: `steps` months, model choice by the June backtest of the last
+    JUNE_FOLDS years, `n_paths` sample paths for the full-year outlook."""
+    from models.batch import ForecastConfig
+
+    return ForecastConfig(horizon=steps, backtest="june", max_june_folds=JUNE_FOLDS, n_paths=n_paths, seed=seed)
+
+
 def forecast_chunk(series: pa.Table, steps: int, n_paths: int = N_PATHS, seed: int = SEED,
                    quiet: bool = True) -> dict[str, pa.Table]:
-    """Model selection by June backtest and forecast of `steps` months for each series of the chunk.
+    """The pipeline's forecast (pipeline_config) of each series of the chunk, in series order, by
+    the one loop over series (models.tables.forecast_batch).
 
     Returns Arrow tables: monthly (the file format), paths (series_id, path, period, value),
     backtests, choices (model per series, fallback reasons) and errors (unusable series)."""
-    import warnings
+    from models.tables import forecast_batch
 
-    import statsmodels.tools.sm_exceptions  # noqa: F401 - imported first: it resets warning filters
-
-    from models.batch import ForecastConfig, forecast_series
-    from models.prepare import SeriesError
-    from models.tables import backtest_rows, choice_row, forecast_rows
-
-    cfg = ForecastConfig(horizon=steps, backtest="june", max_june_folds=JUNE_FOLDS, n_paths=n_paths, seed=seed)
-    out: dict[str, list] = {"monthly": [], "paths": [], "backtests": [], "choices": [], "errors": []}
-    frame = series.select(["series_id", "period", "value"]).to_pandas()
-    with warnings.catch_warnings():
-        if quiet:
-            warnings.simplefilter("ignore")
-        for sid, grp in frame.groupby("series_id", sort=True):
-            try:
-                sf = forecast_series(sid, grp["period"], grp["value"], cfg)
-            except SeriesError as err:
-                out["errors"].append({"series_id": sid, "problem": err.problem})
-                continue
-            out["monthly"] += forecast_rows(sf)
-            out["backtests"] += backtest_rows(sf)
-            out["choices"].append(choice_row(sf))
-            if sf.paths is not None:
-                out["paths"] += [{"series_id": sid, "path": p, "period": period.date(), "value": float(v)}
-                                 for p, row in enumerate(sf.paths) for period, v in zip(sf.periods, row)]
-    return {name: pa.Table.from_pylist(rows) for name, rows in out.items()}
+    ordered = series.select(["series_id", "period", "value"]).sort_by("series_id")   # stable: periods keep order
+    result = forecast_batch(ordered, pipeline_config(steps, n_paths, seed), quiet=quiet, with_paths=True)
+    return {"monthly": result.forecasts, "paths": result.paths, "backtests": result.backtests,
+            "choices": result.choices, "errors": result.errors}
 
 
 def run_chunk_files(series_path: str, series_ids: list[str], steps: int, out_prefix: str,
@@ -96,18 +86,77 @@ def concat_chunks(chunks: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
             if any(n in c and c[n].num_rows for c in chunks) else pa.table({}) for n in names}
 
 
-def run_chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str,
-                            workers: int, n_paths: int = N_PATHS) -> list[dict[str, str]]:
-    """run_chunk_files for every chunk in `workers` spawned processes with one math thread each:
-    a thread pool is held to about one core by the GIL. Each series is forecast on its own, so
-    the figures are those of a thread or a Dask run."""
+def default_jobs() -> int:
+    """Every core this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_in_processes(fn, calls: list[tuple], workers: int) -> list:
+    """fn(*call) for every call in `workers` spawned processes with one math thread each (a thread
+    pool is held to about one core by the GIL), results in the order of `calls`. The one process
+    fan-out of the models: the pipeline's chunk files and forecast-file's tables both use it."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     from models.threads import single_threaded_math
 
     single_threaded_math()  # inherited by the spawned workers before they import numpy
-    with ProcessPoolExecutor(max(1, min(workers, len(chunks))), mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(run_chunk_files, series_path, ids, steps, f"{folder}/chunk{n:03d}", True, n_paths)
-                   for n, ids in enumerate(chunks)]
+    with ProcessPoolExecutor(max(1, min(workers, len(calls))), mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(fn, *call) for call in calls]
         return [f.result() for f in futures]
+
+
+def run_chunks_in_processes(series_path: str, chunks: list[list[str]], steps: int, folder: str,
+                            workers: int, n_paths: int = N_PATHS) -> list[dict[str, str]]:
+    """run_chunk_files for every chunk in `workers` spawned processes. Each series is forecast on
+    its own, so the figures are those of a thread or a Dask run."""
+    return map_in_processes(run_chunk_files, [(series_path, ids, steps, f"{folder}/chunk{n:03d}", True, n_paths)
+                                              for n, ids in enumerate(chunks)], workers)
+
+
+def table_chunks(table: pa.Table, size: int) -> list[pa.Table]:
+    """Split a long table into tables of at most `size` whole series each (first-seen order)."""
+    import pyarrow.compute as pc
+
+    ids = pc.unique(table["series_id"]).to_pylist()
+    groups = [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [table.filter(pc.is_in(table["series_id"], value_set=pa.array(g, table["series_id"].type)))
+            for g in groups]
+
+
+def concat_results(results: list):
+    """One BatchResult from the BatchResults of chunks, in chunk order."""
+    from models.tables import BatchResult
+
+    def cat(name: str) -> pa.Table | None:
+        tables = [getattr(r, name) for r in results if getattr(r, name) is not None and getattr(r, name).num_rows]
+        return pa.concat_tables(tables, promote_options="permissive") if tables else getattr(results[0], name)
+
+    return BatchResult(cat("forecasts"), cat("backtests"), cat("choices"), cat("errors"), cat("filled"),
+                       cat("paths"))
+
+
+def forecast_parallel(table: pa.Table, cfg=None, jobs: int | None = None, chunk_size: int | None = None):
+    """models.tables.forecast_batch over chunks of whole series in `jobs` processes (default:
+    every core; jobs=1 runs in this process): forecast-file's runner. Each series is forecast on
+    its own, so the result does not depend on `jobs`; chunks default to about four per worker (at
+    most 20 series) to keep both cores busy to the end."""
+    import pyarrow.compute as pc
+
+    from models.batch import ForecastConfig
+    from models.tables import forecast_batch
+
+    cfg = cfg or ForecastConfig()
+    jobs = jobs or default_jobs()
+    if chunk_size is None:
+        n = len(pc.unique(table["series_id"])) if table.num_rows else 0
+        chunk_size = max(1, min(20, -(-n // (4 * jobs))))
+    parts = table_chunks(table, chunk_size)
+    if jobs <= 1 or len(parts) <= 1:
+        return forecast_batch(table, cfg)
+    return concat_results(map_in_processes(forecast_batch, [(part, cfg) for part in parts], jobs))

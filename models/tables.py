@@ -20,14 +20,16 @@ FORECAST_SCHEMA = pa.schema([("series_id", pa.string()), ("period", pa.date32())
 
 @dataclass
 class BatchResult:
-    """forecasts (the file format), backtests (for marts.forecast_backtest), choices, errors, and
-    `filled`: the history periods that were not in the data but filled before modelling."""
+    """forecasts (the file format), backtests (for marts.forecast_backtest), choices, errors,
+    `filled`: the history periods that were not in the data but filled before modelling, and
+    `paths`: the sample paths (series_id, path, period, value) when asked for."""
 
     forecasts: pa.Table
     backtests: pa.Table
     choices: pa.Table
     errors: pa.Table
     filled: pa.Table | None = None
+    paths: pa.Table | None = None
 
 
 def iter_series(data) -> Iterator[tuple[str, pd.Series, pd.Series]]:
@@ -84,9 +86,19 @@ def filled_rows(sf: SeriesForecast) -> list[dict]:
     return [{"series_id": sf.series_id, "period": p.date(), "filled": True} for p in keep]
 
 
-def _table(rows: list[dict], columns: Iterable[str] | None = None) -> pa.Table:
-    frame = pd.DataFrame(rows, columns=list(columns) if columns and not rows else None)
-    return pa.Table.from_pandas(frame, preserve_index=False)
+def path_rows(sf: SeriesForecast) -> list[dict]:
+    """The sample paths of a forecast, one row per path and month."""
+    if sf.paths is None:
+        return []
+    return [{"series_id": sf.series_id, "path": p, "period": period.date(), "value": float(v)}
+            for p, row in enumerate(sf.paths) for period, v in zip(sf.periods, row)]
+
+
+def _table(rows: list[dict], columns: Iterable[str] = ()) -> pa.Table:
+    """Rows as an Arrow table: every key any row has (a missing value is null, never NaN);
+    `columns` name the columns of an empty table."""
+    names = list(dict.fromkeys(k for row in rows for k in row)) or list(columns)
+    return pa.table({n: [row.get(n) for row in rows] for n in names}) if names else pa.table({})
 
 
 def forecast_table(rows: list[dict], levels: Iterable[int] = (80, 95)) -> pa.Table:
@@ -98,14 +110,17 @@ def forecast_table(rows: list[dict], levels: Iterable[int] = (80, 95)) -> pa.Tab
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def forecast_batch(data, cfg: ForecastConfig = ForecastConfig(), quiet: bool = True) -> BatchResult:
-    """Forecast every series in `data`; unusable series go to `errors`, the rest are forecast.
+def forecast_batch(data, cfg: ForecastConfig = ForecastConfig(), quiet: bool = True,
+                   with_paths: bool = False) -> BatchResult:
+    """Forecast every series in `data`, in its order; unusable series go to `errors`, the rest
+    are forecast. The one loop over series: `forecast-file` and the pipeline's chunks
+    (models.chunks) both run it. `with_paths`: keep the sample paths (cfg.n_paths of them).
 
     quiet=True silences statsmodels' warnings with `warnings.catch_warnings`, which is not
     thread-safe: from threads pass quiet=False (convergence is recorded either way)."""
     import statsmodels.tools.sm_exceptions  # noqa: F401 - it resets warning filters on import
 
-    fc_rows, bt_rows, ch_rows, err_rows, fill_rows = [], [], [], [], []
+    fc_rows, bt_rows, ch_rows, err_rows, fill_rows, paths = [], [], [], [], [], []
     with warnings.catch_warnings() if quiet else contextlib.nullcontext():
         if quiet:
             warnings.simplefilter("ignore")
@@ -119,8 +134,11 @@ def forecast_batch(data, cfg: ForecastConfig = ForecastConfig(), quiet: bool = T
             bt_rows += backtest_rows(sf)
             ch_rows.append(choice_row(sf))
             fill_rows += filled_rows(sf)
+            if with_paths:
+                paths += path_rows(sf)
     return BatchResult(forecast_table(fc_rows, cfg.levels), _table(bt_rows), _table(ch_rows),
-                       _table(err_rows, ("series_id", "problem")), filled_table(fill_rows))
+                       _table(err_rows, ("series_id", "problem")), filled_table(fill_rows),
+                       _table(paths) if with_paths else None)
 
 
 FILLED_SCHEMA = pa.schema([("series_id", pa.string()), ("period", pa.date32()), ("filled", pa.bool_())])

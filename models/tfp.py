@@ -176,6 +176,24 @@ def acf_by_group(firm: np.ndarray, year: np.ndarray, group: np.ndarray, y: np.nd
     return out
 
 
+def estimate(x: dict[str, np.ndarray], settings: dict) -> tuple[dict[str, object], dict]:
+    """Both TFP estimates of every firm-year of `x` (arrays: year, firm, industry, and the logs y,
+    k, l, m, with labour_share), under the configuration's `tfp` settings: growth accounting per
+    industry and year, and the ACF panel. Returns (columns per row: tfp_ga, tfp_alpha,
+    tfp_alpha_source, tfp_acf, acf_beta_k, acf_beta_l, acf_scope; the ACF elasticities per scope).
+    The warehouse hands this function to nothing itself: its caller passes it
+    (warehouse.evaluation.evaluate's `estimate`), so the warehouse never imports the models."""
+    group = np.array([f"{a}|{b}" for a, b in zip(x["industry"].tolist(), x["year"].tolist())])
+    ga = growth_accounting(x["y"], x["k"], x["l"], group, x["labour_share"], settings["shares"],
+                           int(settings["min_firms"]), tuple(settings["alpha_bounds"]))
+    panel = acf_by_group(x["firm"], x["year"], x["industry"], x["y"], x["k"], x["l"], x["m"],
+                         int(settings["panel"]["min_years"]), int(settings["panel"]["min_firm_years"]))
+    columns = {"tfp_ga": ga.ln_tfp, "tfp_alpha": ga.alpha, "tfp_alpha_source": [s or None for s in ga.source.tolist()],
+               "tfp_acf": panel.ln_tfp, "acf_beta_k": panel.beta_k, "acf_beta_l": panel.beta_l,
+               "acf_scope": panel.scope.tolist()}
+    return columns, panel.estimates
+
+
 def rank_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     """1 = highest value within its group; nan values get no rank (0)."""
     ranks = np.zeros(len(values), dtype=np.int64)

@@ -8,7 +8,7 @@ tables).
 An incremental build (`build_range`) recomputes only the periods a load touched, per fact table:
 from the first touched month to the last month filed (the later months of a year derive their 本月
 from it, the next year's bases from it), reading staging for those periods and the year before,
-and core's own earlier filings of the year (meta.prior_<table>) for the month derivation. It gives
+and core's own earlier filings of the year (the temp table prior_<table>) for the month derivation. It gives
 the same rows as a full build (property test) in one transaction.
 """
 from __future__ import annotations
@@ -43,6 +43,7 @@ BUILD_ORDER: list[str] = [
     "marts.scope_units",
 ]
 NEXT = "__next"      # suffix of a core table being written, before the swap
+PRIOR = "prior_"     # temp tables of an incremental build: each unit's filing before the range
 # the fact tables built by period (the forms with `facts` in the contract): table -> form
 FACT_FORMS: dict[str, FormSpec] = {f"core.{f.facts.table}": f for f in load_contract().fact_forms}
 # their unit key and the measures whose 本月 derive from YTD; the form of each
@@ -80,20 +81,23 @@ def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / 
         raise
 
 
-def _fact_context(form: FormSpec, single_period: bool = False) -> dict:
+def _fact_context(form: FormSpec, single_period: bool = False, incremental: bool = True) -> dict:
     facts = form.facts
     return {"code": form.code, "form": form.table, "table": facts.table, "key": facts.unit_key,
             "in_register": facts.in_register, "january_exempt": form.january_exempt, "keep": facts.keep,
-            "measures": facts.measures, "month_measures": facts.month_measures, "single_period": single_period}
+            "measures": facts.measures, "month_measures": facts.month_measures, "single_period": single_period,
+            "prior": f"{PRIOR}{facts.table}" if incremental else None}
 
 
-def model_sql(name: str, single_period: bool = False) -> str:
+def model_sql(name: str, single_period: bool = False, incremental: bool = True) -> str:
     """The SQL that builds `name` (schema.table): a form's fact table from its `facts`, a `.sql.j2`
-    model rendered from the contract's fact tables, else its `.sql` file. `single_period`: the
-    build reads one period of the fact table (no unit has an earlier filing within it), so the
-    fact SQL leaves out the window that finds one; the rows are the same."""
+    model rendered from the contract's fact tables, else its `.sql` file. For a fact table:
+    `single_period`, the build reads one period (no unit has an earlier filing within it), so the
+    SQL leaves out the window that finds one; `incremental`, it reads each unit's filing before
+    the build range from the temp table `_prior` writes (a full build has none). The rows are
+    the same either way (property tests)."""
     if name in FACT_FORMS:
-        return render_sql("core/facts.sql.j2", **_fact_context(FACT_FORMS[name], single_period))
+        return render_sql("core/facts.sql.j2", **_fact_context(FACT_FORMS[name], single_period, incremental))
     relative = name.replace(".", "/") + ".sql"
     if not (SQL_DIR / f"{relative}.j2").is_file():
         return read_sql(relative)
@@ -112,9 +116,11 @@ def fingerprint() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date | None) -> None:
-    """meta.prior_<table>: each unit's latest filing of the year before `lo` (the one its first
-    month in the build range derives from); empty for a full build (lo None).
+def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date) -> None:
+    """The temp table prior_<table>: each unit's latest filing of the year before `lo` (the one
+    its first month in the build range derives from). A temp table: the build's own connection
+    reads it, and nothing of it is written to the warehouse file (it was a meta table once, written
+    and checkpointed with every month's build).
 
     Most units filed the month before `lo`: that month is read as it is, and only the others are
     looked for in the earlier months of the year, so the cost does not grow with the months
@@ -122,28 +128,27 @@ def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date | None) -> Non
     key, measures = FACTS[name]
     table = name.split(".")[1]
     cols = ", ".join(f"{m}_ytd double, {m}_ytd_py double" for m in measures)
-    con.execute(f"create or replace table meta.prior_{table} ({key} varchar, period date, year bigint, {cols})")
-    if lo is not None:
-        values = ", ".join(f"{m}_ytd, {m}_ytd_py" for m in measures)
-        latest = ", ".join(f"arg_max_null({m}_ytd, period) as {m}_ytd, arg_max_null({m}_ytd_py, period) as {m}_ytd_py"
-                           for m in measures)
-        con.execute(f"""
-            insert into meta.prior_{table} by name
-            with month_before as (
-                select {key}, period, year, {values} from {name}
-                where period = cast($lo::date - interval 1 month as date) and month($lo::date) > 1
-            ),
-            earlier as (
-                select {key}, max(period) as period, max(year) as year, {latest}
-                from {name} as c
-                anti join month_before as m using ({key})
-                where c.period >= make_date(year($lo::date), 1, 1)
-                    and c.period < cast($lo::date - interval 1 month as date)
-                group by all
-            )
-            select * from month_before
-            union all
-            select * from earlier""", {"lo": lo})
+    con.execute(f"create or replace temp table {PRIOR}{table} ({key} varchar, period date, year bigint, {cols})")
+    values = ", ".join(f"{m}_ytd, {m}_ytd_py" for m in measures)
+    latest = ", ".join(f"arg_max_null({m}_ytd, period) as {m}_ytd, arg_max_null({m}_ytd_py, period) as {m}_ytd_py"
+                       for m in measures)
+    con.execute(f"""
+        insert into {PRIOR}{table} by name
+        with month_before as (
+            select {key}, period, year, {values} from {name}
+            where period = cast($lo::date - interval 1 month as date) and month($lo::date) > 1
+        ),
+        earlier as (
+            select {key}, max(period) as period, max(year) as year, {latest}
+            from {name} as c
+            anti join month_before as m using ({key})
+            where c.period >= make_date(year($lo::date), 1, 1)
+                and c.period < cast($lo::date - interval 1 month as date)
+            group by all
+        )
+        select * from month_before
+        union all
+        select * from earlier""", {"lo": lo})
 
 
 def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -153,8 +158,8 @@ def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
         # not `preserve_insertion_order = false`, 4% faster here: that setting is global to the
         # database instance and would stay on for every later query of the process
         params = {"lo": EVERYTHING[0], "hi": EVERYTHING[1]} if name in FACTS else None
-        create_table_as(cursor, f"{schema}.{table}{NEXT}", model_sql(name, _one_period(cursor, name)), params,
-                        IDENTIFIERS)
+        create_table_as(cursor, f"{schema}.{table}{NEXT}", model_sql(name, _one_period(cursor, name), False),
+                        params, IDENTIFIERS)
     finally:
         cursor.close()
 
@@ -190,8 +195,8 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, worker
     started = time.perf_counter()
     names = order or BUILD_ORDER
     load_industry_map(con)
-    for name in FACTS:
-        _prior(con, name, None)
+    for name in FACTS:      # earlier versions kept the incremental build's prior filings here
+        con.execute(f"drop table if exists meta.{PRIOR}{name.split('.')[1]}")
     tables = [n for n in names if n not in VIEWS]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for done in [pool.submit(_write_next, con, name) for name in tables]:
@@ -247,6 +252,9 @@ def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date,
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        for name in ranges:
+            con.execute(f"drop table if exists temp.main.{PRIOR}{name.split('.')[1]}")
     return seconds
 
 

@@ -2,7 +2,7 @@
 
 Set-based SQL does the inputs, value added, indicators, scores and classes
 (sql/marts/evaluation_*.sql over temp tables of the configuration); the TFP estimators are numpy
-and statsmodels in models/tfp.py (data in, arrays out). Every year with a supplement up to the
+and statsmodels in models/tfp.py (data in, arrays out), which the caller passes in (`estimate`). Every year with a supplement up to the
 one asked is evaluated with the same configuration, so class migration compares like with like
 and the ACF panel has its years. docs/evaluation.md explains the method.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -104,28 +105,25 @@ def _inputs(con: duckdb.DuckDBPyConnection, config: EvaluationConfig) -> dict[st
             "l": _log(num["avg_employees"]), "m": _log(proxy), "labour_share": share}
 
 
-def tfp(con: duckdb.DuckDBPyConnection, config: EvaluationConfig) -> dict:
-    """Temp table _eval_tfp from _eval_firms; returns the ACF elasticities per scope."""
-    from models.tfp import acf_by_group, growth_accounting
+# the TFP estimator: arrays of the firm-years in, (columns per row, estimates per scope) out;
+# models.tfp.estimate, passed in by the caller (the warehouse does not import the models)
+Estimator = Callable[[dict[str, np.ndarray], dict], tuple[dict[str, object], dict]]
 
-    x, settings = _inputs(con, config), config.tfp
-    group = np.array([f"{a}|{b}" for a, b in zip(x["industry"].tolist(), x["year"].tolist())])
-    ga = growth_accounting(x["y"], x["k"], x["l"], group, x["labour_share"], settings["shares"],
-                           int(settings["min_firms"]), tuple(settings["alpha_bounds"]))
-    panel = acf_by_group(x["firm"], x["year"], x["industry"], x["y"], x["k"], x["l"], x["m"],
-                         int(settings["panel"]["min_years"]), int(settings["panel"]["min_firm_years"]))
+
+def tfp(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, estimate: Estimator) -> dict:
+    """Temp table _eval_tfp from _eval_firms, by `estimate`; returns the ACF elasticities per scope."""
     import pyarrow as pa
 
-    table = pa.table({"year": x["year"], "enterprise_id": x["firm"], "tfp_ga": ga.ln_tfp, "tfp_alpha": ga.alpha,
-                      "tfp_alpha_source": [s or None for s in ga.source.tolist()], "tfp_acf": panel.ln_tfp,
-                      "acf_beta_k": panel.beta_k, "acf_beta_l": panel.beta_l, "acf_scope": panel.scope.tolist()})
+    x = _inputs(con, config)
+    columns, estimates = estimate(x, config.tfp)
+    table = pa.table({"year": x["year"], "enterprise_id": x["firm"], **columns})
     con.register("_eval_tfp_arrow", table)
     con.execute("create or replace temp table _eval_tfp as select * replace ("
                 "nullif(tfp_ga, 'nan'::double) as tfp_ga, nullif(tfp_alpha, 'nan'::double) as tfp_alpha, "
                 "nullif(tfp_acf, 'nan'::double) as tfp_acf, nullif(acf_beta_k, 'nan'::double) as acf_beta_k, "
                 "nullif(acf_beta_l, 'nan'::double) as acf_beta_l) from _eval_tfp_arrow")
     con.unregister("_eval_tfp_arrow")
-    return panel.estimates
+    return estimates
 
 
 def store(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, years: list[int]) -> None:
@@ -151,8 +149,10 @@ def store(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, years: list[
         raise
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig | None = None) -> EvaluationResult:
-    """Evaluate `year` (and the years before it that have a supplement) into the mart."""
+def evaluate(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig | None = None, *,
+             estimate: Estimator) -> EvaluationResult:
+    """Evaluate `year` (and the years before it that have a supplement) into the mart; `estimate`
+    is the TFP estimator (models.tfp.estimate)."""
     import time
 
     config = config or load_evaluation_config()
@@ -161,7 +161,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, year: int, config: EvaluationConfig
     score(con, config, years)
     seconds["score"] = time.perf_counter() - started
     started = time.perf_counter()
-    estimates = tfp(con, config)
+    estimates = tfp(con, config, estimate)
     seconds["tfp"] = time.perf_counter() - started
     started = time.perf_counter()
     store(con, config, years)

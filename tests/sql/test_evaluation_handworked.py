@@ -37,6 +37,7 @@ import yaml
 
 from tests.conftest import credit_code, write_csv
 from warehouse.build import build
+from models.tfp import estimate
 from warehouse.evaluation import evaluate
 from warehouse.evaluation_config import CONFIG_DIR, load_evaluation_config
 from warehouse.ingest import load_file
@@ -108,7 +109,7 @@ def _rows(con) -> dict:
 
 def test_every_indicator_points_and_score(zone):
     con, tmp = zone
-    result = evaluate(con, 2023, load_evaluation_config(make_config(tmp)))
+    result = evaluate(con, 2023, load_evaluation_config(make_config(tmp)), estimate=estimate)
     assert (result.evaluated, result.graded) == (7, 5)
     rows = _rows(con)
     expected = {  # id: (va, method, [values], [points], score)
@@ -133,7 +134,7 @@ def test_every_indicator_points_and_score(zone):
 
 def test_classes_in_zone_and_industry(zone):
     con, tmp = zone
-    evaluate(con, 2023, load_evaluation_config(make_config(tmp)))
+    evaluate(con, 2023, load_evaluation_config(make_config(tmp)), estimate=estimate)
     rows = _rows(con)
     assert {f: rows[f]["class"] for f in (A, B, C, D, E)} == {C: "A", D: "B", A: "B", B: "B", E: "C"}
     assert {f: rows[f]["rank_zone"] for f in (A, B, C, D, E)} == {C: 1, D: 2, A: 3, B: 4, E: 5}
@@ -147,7 +148,7 @@ def test_zone_benchmark_is_the_aggregate_of_graded_firms(zone):
     raw["indicators"]["tax_per_mu"].update(benchmark="zone", cap=None)
     path = tmp / "zone.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    evaluate(con, 2023, load_evaluation_config(path))
+    evaluate(con, 2023, load_evaluation_config(path), estimate=estimate)
     rows = _rows(con)
     benchmark = (300 + 100 + 150 + 120 + 40) / (10 + 20 + 5 + 2 + 40)     # F and G are not graded
     assert rows[D]["points_tax_per_mu"] == pytest.approx(30 * 60 / benchmark)
@@ -159,6 +160,6 @@ def test_a_mart_of_another_version_is_replaced(zone):
     con.execute("drop table if exists marts.enterprise_evaluation")
     con.execute("create table marts.enterprise_evaluation (year integer, enterprise_id varchar, old_column double)")
     con.execute("insert into marts.enterprise_evaluation values (2023, 'x', 1)")
-    evaluate(con, 2023, load_evaluation_config(make_config(tmp)))
+    evaluate(con, 2023, load_evaluation_config(make_config(tmp)), estimate=estimate)
     rows = _rows(con)
     assert set(rows) == {A, B, C, D, E, F, G} and rows[C]["score"] == pytest.approx(145)

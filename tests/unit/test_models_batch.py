@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from models.batch import ForecastConfig, forecast_series, june_folds
-from models.parallel import chunks, concat
+from models.chunks import concat_results as concat, table_chunks as chunks
 from models.tables import FORECAST_COLUMNS, forecast_batch
 
 FAST = ForecastConfig(method="select", candidates=("snaive", "naive", "theta"))
@@ -73,7 +73,7 @@ def test_missing_column_is_a_clear_error():
 
 def test_same_forecasts_with_one_or_two_worker_processes():
     """Each series is forecast on its own: the result does not depend on the number of workers."""
-    from models.parallel import forecast_parallel
+    from models.chunks import forecast_parallel
 
     data = pa.Table.from_pandas(pd.concat([frame(f"S{i}", months=48, seed=i) for i in range(4)]),
                                 preserve_index=False)

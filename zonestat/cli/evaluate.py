@@ -17,6 +17,7 @@ def evaluate(year: int = typer.Option(..., "--year", help="The evaluation year, 
              json_out: bool = typer.Option(False, "--json", help="Print the class distribution and awards as JSON.")) -> None:
     """亩均评价: score and class every above-scale industrial firm, rank TFP, list awards and renewal land."""
     from warehouse.db import session
+    from models.tfp import estimate
     from warehouse.evaluation import EvaluationDataError, evaluate as run_evaluation
     from warehouse.evaluation_config import EvaluationConfigError, load_evaluation_config
     from zonestat.cli.output import check_writable
@@ -35,7 +36,7 @@ def evaluate(year: int = typer.Option(..., "--year", help="The evaluation year, 
         raise fail(f"配置错误 {err}", EXIT_USAGE) from err
     with session(db) as con:
         try:
-            result = run_evaluation(con, year, config)
+            result = run_evaluation(con, year, config, estimate=estimate)
         except EvaluationConfigError as err:
             raise fail(f"配置错误 {err}", EXIT_USAGE) from err
         except EvaluationDataError as err:

@@ -147,7 +147,7 @@ def forecast_file(
 
 def run(table, cfg, jobs: int):
     """Forecast the table (in `jobs` processes) and list the series no model could forecast."""
-    from models.parallel import forecast_parallel
+    from models.chunks import forecast_parallel
 
     result = forecast_parallel(table, cfg, jobs=jobs)
     for row in result.errors.to_pylist():
