@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.ingest import (B203, B204, E204, FIRMS_PER_PROJECT, TRADE_PER_FIRM, _cpu, _rss_kib,  # noqa: E402
                                baseline_copies, credit_codes, flows, in_child, mib, money, projects, register,
                                run_baseline, write_csv, write_xlsx)
-from zonestat.demo import contract  # noqa: E402
+from demo import contract  # noqa: E402
 
 FIRST = (2023, 2)            # the first reporting month (Jan-Feb, keyed on February)
 ABOVE_SHARE = 0.97           # units above scale in any year

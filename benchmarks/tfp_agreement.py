@@ -21,9 +21,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from zonestat.cli.demo import DEMO_SEED  # noqa: E402
-from zonestat.demo.evaluation import EVALUATION_YEARS, EvaluationInputs  # noqa: E402
-from zonestat.demo.filings import Filings  # noqa: E402
-from zonestat.demo.zone import build_zone  # noqa: E402
+from demo.evaluation import EVALUATION_YEARS, EvaluationInputs  # noqa: E402
+from demo.filings import Filings  # noqa: E402
+from demo.zone import build_zone  # noqa: E402
 
 
 def weighted(pairs: list[tuple[float, int]]) -> float:

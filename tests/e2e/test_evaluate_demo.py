@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from zonestat.cli import app
 from zonestat.cli.demo import DEMO_SEED
-from zonestat.demo.evaluation import EVALUATION_YEARS, EvaluationInputs
-from zonestat.demo.filings import Filings
-from zonestat.demo.zone import build_zone
+from demo.evaluation import EVALUATION_YEARS, EvaluationInputs
+from demo.filings import Filings
+from demo.zone import build_zone
 
 runner = CliRunner()
 

@@ -1,6 +1,6 @@
 """The demo generator: determinism, file conventions, defects, and the H1-2024 figures read back.
 
-The reading-back code here is deliberately independent of zonestat.demo: it parses the written
+The reading-back code here is deliberately independent of demo: it parses the written
 files with pandas/openpyxl, normalises units from the headers and applies the defect rules itself.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from zonestat.demo import generate
-from zonestat.demo.generator import credit_code_check_char
+from demo import generate
+from demo.generator import credit_code_check_char
 
 CONFIG = Path(__file__).resolve().parents[2] / "warehouse" / "config"
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

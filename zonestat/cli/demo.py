@@ -33,7 +33,7 @@ def ensure_demo_data(root: Path, seed: int) -> dict:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("seed") == seed and (root / "evaluation").is_dir():   # older demos lack it
             return manifest
-    from zonestat.demo import generate
+    from demo import generate
 
     manifest = generate(root, seed=seed)
     manifest["seed"] = seed

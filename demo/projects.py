@@ -6,9 +6,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from zonestat.demo.identity import Registry
-from zonestat.demo.population import filing_mask
-from zonestat.demo.seasons import YEARS, build_weights
+from demo.identity import Registry
+from demo.population import filing_mask
+from demo.seasons import YEARS, build_weights
 
 START_COUNTS = {2018: 8, 2019: 18, 2020: 17, 2021: 22, 2022: 24, 2023: 28, 2024: 33}
 MANUFACTURING_SHARE = {2018: 0.45, 2019: 0.45, 2020: 0.5, 2021: 0.5, 2022: 0.5, 2023: 0.5, 2024: 0.7}

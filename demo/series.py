@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zonestat.demo.population import INDUSTRY_PLAN, NEVER, TRADE_PLAN, filing_mask
-from zonestat.demo.seasons import YEARS, industry_weights, retail_weights
+from demo.population import INDUSTRY_PLAN, NEVER, TRADE_PLAN, filing_mask
+from demo.seasons import YEARS, industry_weights, retail_weights
 
 # R&D expense / operating revenue of the zone's filers, by simulated year (2018..2024).
 RD_RATE = (0.024, 0.026, 0.0275, 0.029, 0.0305, 0.0324, 0.033)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zonestat.demo import projects as proj, series
-from zonestat.demo.calibrate import (H1, TARGETS, Y23, Y24, fit_industries, fit_sei_and_second_half, growth_ratio,
+from demo import projects as proj, series
+from demo.calibrate import (H1, TARGETS, Y23, Y24, fit_industries, fit_sei_and_second_half, growth_ratio,
                                     h1, settle, to_units)
-from zonestat.demo.identity import Registry
-from zonestat.demo.population import assign_sei, build_firms, build_trades, filing_mask
+from demo.identity import Registry
+from demo.population import assign_sei, build_firms, build_trades, filing_mask
 
 
 @dataclass

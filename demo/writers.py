@@ -13,8 +13,8 @@ from typing import Callable
 
 from openpyxl import Workbook
 
-from zonestat.demo import contract
-from zonestat.demo.filings import Table
+from demo import contract
+from demo.filings import Table
 
 FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 _UNIT_DIGITS = {"千元": (10, 1), "万元": (100, 2)}  # 100-yuan units per unit, decimals written

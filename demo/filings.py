@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from zonestat.demo import contract
-from zonestat.demo.population import filing_mask, known_mask
-from zonestat.demo.seasons import FILE_YEARS, year_index
-from zonestat.demo.zone import Zone
+from demo import contract
+from demo.population import filing_mask, known_mask
+from demo.seasons import FILE_YEARS, year_index
+from demo.zone import Zone
 
 # field -> (series, what): "month" = this month (February: Jan-Feb), "ytd", "prior" = last year's YTD
 B204_MAP = {

@@ -6,8 +6,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from zonestat.demo.population import INDUSTRY_PLAN
-from zonestat.demo.seasons import year_index
+from demo.population import INDUSTRY_PLAN
+from demo.seasons import year_index
 
 TARGETS = {
     "industrial_output_growth": 0.110, "fai_growth": 0.314, "manufacturing_investment_growth": 0.517,

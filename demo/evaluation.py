@@ -16,10 +16,10 @@ import zlib
 
 import numpy as np
 
-from zonestat.demo import contract
-from zonestat.demo.filings import Filings, Table
-from zonestat.demo.population import filing_mask
-from zonestat.demo.seasons import year_index
+from demo import contract
+from demo.filings import Filings, Table
+from demo.population import filing_mask
+from demo.seasons import year_index
 
 EVALUATION_YEARS = tuple(range(2019, 2024))     # full years before the demo's as-of year
 BETA_K, BETA_L = 0.35, 0.65

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from zonestat.demo import check
-from zonestat.demo.defects import Document, filing_path, inject
-from zonestat.demo.evaluation import EVALUATION_YEARS, EvaluationInputs
-from zonestat.demo.filings import Filings, periods
-from zonestat.demo.identity import credit_code_check_char, is_valid_credit_code
-from zonestat.demo.population import filing_mask
-from zonestat.demo.seasons import FILE_YEARS, year_index
-from zonestat.demo.writers import write_csv, write_xlsx
-from zonestat.demo.zone import build_zone
+from demo import check
+from demo.defects import Document, filing_path, inject
+from demo.evaluation import EVALUATION_YEARS, EvaluationInputs
+from demo.filings import Filings, periods
+from demo.identity import credit_code_check_char, is_valid_credit_code
+from demo.population import filing_mask
+from demo.seasons import FILE_YEARS, year_index
+from demo.writers import write_csv, write_xlsx
+from demo.zone import build_zone
 
 __all__ = ["generate", "credit_code_check_char", "is_valid_credit_code"]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zonestat.demo import contract
-from zonestat.demo.calibrate import TARGETS, CalibrationError
-from zonestat.demo.filings import Filings, Table
+from demo import contract
+from demo.calibrate import TARGETS, CalibrationError
+from demo.filings import Filings, Table
 
 PERCENT_TOLERANCE = 0.001  # percentage points; the published rounding allows 0.004
 

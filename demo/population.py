@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zonestat.demo import contract
-from zonestat.demo.identity import INDUSTRY_WORDS, TRADE_WORDS, Registry
+from demo import contract
+from demo.identity import INDUSTRY_WORDS, TRADE_WORDS, Registry
 
 NEVER = 9999
 SUB_AREAS = ("核心区", "古山片区", "石柱片区", "农机产业园", "浙商回归产业园")

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from zonestat.demo import contract
-from zonestat.demo.filings import Filings, Table
-from zonestat.demo.identity import Registry, spoil_check_char
+from demo import contract
+from demo.filings import Filings, Table
+from demo.identity import Registry, spoil_check_char
 
 RESUBMISSIONS = [("b204_1", 2023, 3), ("b203", 2023, 5), ("b204_1", 2023, 6), ("b204_1", 2023, 10),
                  ("b203", 2023, 12), ("b204_1", 2024, 6), ("b203", 2024, 6), ("b204_1", 2024, 9),

@@ -1,4 +1,4 @@
 """Deterministic demo data for zonestat: a development zone's registers and monthly filings."""
-from zonestat.demo.generator import generate
+from demo.generator import generate
 
 __all__ = ["generate"]
