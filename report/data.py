@@ -159,9 +159,11 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[list
 def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
     """Evaluate what is missing, then read every table of the report for the period."""
     from warehouse.publication import ensure_tables
+    from warehouse.target_split import ensure_views
 
     check_filings(con, period)
     ensure_tables(con)
+    ensure_views(con)     # views over the forecast marts: made here too, for a warehouse from before them
     evaluated = ensure_periods(con, period)
     validation = all(table_exists(con, "audit", t) for t in VALIDATION_TABLES)
     stage_problems(con, period, validation)
@@ -199,7 +201,4 @@ def worded(rows: list[dict]) -> list[dict]:
 
 
 def tracking_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> list[dict]:
-    from warehouse.target_split import ensure_tracking_view
-
-    ensure_tracking_view(con)    # a view: (re)made here too, so a warehouse from before it has one
     return query(con, "report_target_tracking", period=period)

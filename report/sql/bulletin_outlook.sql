@@ -3,13 +3,10 @@
 -- with its 80% range, the annual target and the growth the rest of the year needs, rounded to
 -- the indicator's catalog precision, and the probability of meeting the target in whole percent.
 -- Grain: one row per forecast indicator (the first model by name when several were stored).
--- Key: indicator_id. Upstream: marts.forecast_full_year, meta.indicators.
+-- Key: indicator_id. Upstream: marts.zone_outlook (marts.forecast_full_year), meta.indicators.
 -- Parameters: $period (date), $amount_decimals (integer).
 with outlook as (
-    select *
-    from marts.forecast_full_year
-    where date_trunc('month', as_of)::date = $period::date and breakdown = 'zone'
-    qualify row_number() over (partition by indicator_id order by model) = 1
+    select * from marts.zone_outlook where month = $period::date
 ),
 
 final as (

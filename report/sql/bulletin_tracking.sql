@@ -3,12 +3,10 @@
 -- period in the same year, as printed: shares of the target and the gap to the path in percentage
 -- points at the indicator's catalog precision, amounts in 亿元 at $amount_decimals. The gap is
 -- empty in the split's own month (actual and path are the same there).
--- Grain: indicator_id x breakdown x member. Upstream: marts.target_tracking, marts.target_split, meta.indicators.
+-- Grain: indicator_id x breakdown x member. Upstream: marts.target_tracking, marts.target_split, marts.target_split_in_force, meta.indicators.
 -- Parameters: $period (date), $amount_decimals (integer).
 with latest as (
-    select max(as_of) as as_of
-    from marts.target_split
-    where as_of <= $period::date and year(as_of) = year($period::date)
+    select as_of from marts.target_split_in_force where period = $period::date
 ),
 
 final as (

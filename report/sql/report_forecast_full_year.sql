@@ -2,12 +2,9 @@
 -- month: year to date, forecast full year with 80/95% bands, growth, the annual target, the
 -- growth the rest of the year needs to meet it and the probability of meeting it.
 -- Grain: one row per indicator (the first model by name when several were stored).
--- Key: indicator_id. Upstream: marts.forecast_full_year, meta.indicators. Parameter: $period.
+-- Key: indicator_id. Upstream: marts.zone_outlook (marts.forecast_full_year), meta.indicators. Parameter: $period.
 with outlook as (
-    select *
-    from marts.forecast_full_year
-    where date_trunc('month', as_of)::date = $period::date and breakdown = 'zone'
-    qualify row_number() over (partition by indicator_id order by model) = 1
+    select * from marts.zone_outlook where month = $period::date
 ),
 
 final as (

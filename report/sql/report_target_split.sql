@@ -2,12 +2,10 @@
 -- across local industries (marts.target_split), from the latest split made on or before the
 -- report's month in the same year: share, full-year target, the growth it implies, the growth the
 -- rest of the year needs and the probability of meeting it. The zone row first.
--- Grain: indicator_id x member. Upstream: marts.target_split, meta.indicators, meta.local_industries.
+-- Grain: indicator_id x member. Upstream: marts.target_split, marts.target_split_in_force, meta.indicators, meta.local_industries.
 -- Parameter: $period.
 with latest as (
-    select max(as_of) as as_of
-    from marts.target_split
-    where as_of <= $period::date and year(as_of) = year($period::date)
+    select as_of from marts.target_split_in_force where period = $period::date
 ),
 
 final as (

@@ -2,11 +2,9 @@
 -- cumulative amount the zone must reach to stay on course for its target (marts.target_tracking),
 -- and for the months filed so far, up to the report's month, the actual against it.
 -- Grain: indicator_id x breakdown x member x period (zone, and each industry at the report's month).
--- Upstream: marts.target_tracking, marts.target_split, meta.indicators. Parameter: $period.
+-- Upstream: marts.target_tracking, marts.target_split, marts.target_split_in_force, meta.indicators. Parameter: $period.
 with latest as (
-    select max(as_of) as as_of
-    from marts.target_split
-    where as_of <= $period::date and year(as_of) = year($period::date)
+    select as_of from marts.target_split_in_force where period = $period::date
 ),
 
 final as (

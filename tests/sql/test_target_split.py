@@ -34,8 +34,8 @@ def stage(con, series: list[tuple], paths: dict[str, list[float]], full_year: di
     con.execute("create or replace table marts.forecast_monthly as select ?::date as as_of, indicator_id, breakdown, "
                 "member, ?::date as period, 1.0 as reconcile_factor from _fc_series", [JUNE, DEC])
     con.execute("create or replace table marts.forecast_full_year (as_of date, indicator_id varchar, "
-                "breakdown varchar, member varchar, full_year_mean double)")
-    con.executemany("insert into marts.forecast_full_year values (?, ?, ?, ?, ?)",
+                "breakdown varchar, member varchar, model varchar, full_year_mean double)")
+    con.executemany("insert into marts.forecast_full_year values (?, ?, ?, ?, 'ets', ?)",
                     [(JUNE, IND, s[1], s[2], full_year[s[0]]) for s in series])
 
 
@@ -80,15 +80,15 @@ def test_split_in_proportion_to_the_forecast_and_with_an_override(con):
     assert s["B"]["target_full_year"] == pytest.approx(1080 - 660)    # B takes what is left
 
 
-def test_the_target_path_and_actual_against_it(con):
-    """Last year's YTD profile (zone): Jun 400, Jul 500 .. Dec 1000. What is left after June, 1080 - 440,
-    is spread by it: July's path is 440 + 640 x 100/600 = 546.67 (50.62% of the target). July's
-    actual 530 is 49.07% of the target, 1.54 points behind the path."""
+def tracking_inputs(con, splits: list[dt.date]) -> None:
+    """The split of the staged forecast, made in each month of `splits`, and what the tracking
+    view reads besides: the catalog, last year's profile (Jun-Dec 2023) and the actuals table."""
     from warehouse.catalog import write_meta
-    from warehouse.target_split import ensure_tracking_view
 
     stage(con, ZONE, PATHS, FULL_YEAR, "base")
-    con.execute("create or replace table marts.target_split as " + read_sql("marts/target_split.sql"), {"as_of": JUNE})
+    con.execute("create or replace temp table _made as " + read_sql("marts/target_split.sql"), {"as_of": JUNE})
+    con.execute("create or replace table marts.target_split as select * replace (s as as_of) "
+                "from _made cross join (select unnest(?::date[]) as s)", [splits])
     write_meta(con)
     con.execute("create or replace table meta.local_industries (id varchar, label_zh varchar, label_en varchar, "
                 "hardware boolean, codes varchar[])")
@@ -98,9 +98,18 @@ def test_the_target_path_and_actual_against_it(con):
                 "from range(6, 13) as t(m)")
     con.execute("create or replace table marts.indicator_values (indicator_id varchar, period date, \"window\" varchar, "
                 "breakdown varchar, member varchar, comparable_amount double, status varchar)")
+
+
+def test_the_target_path_and_actual_against_it(con):
+    """Last year's YTD profile (zone): Jun 400, Jul 500 .. Dec 1000. What is left after June, 1080 - 440,
+    is spread by it: July's path is 440 + 640 x 100/600 = 546.67 (50.62% of the target). July's
+    actual 530 is 49.07% of the target, 1.54 points behind the path."""
+    from warehouse.target_split import ensure_views
+
+    tracking_inputs(con, [JUNE])
     con.executemany("insert into marts.indicator_values values (?, ?, 'ytd', ?, ?, ?, 'final')",
                     [(IND, JUNE, "zone", "全区", 440), (IND, dt.date(2024, 7, 1), "zone", "全区", 530)])
-    ensure_tracking_view(con)
+    ensure_views(con)
     rows = {r[0]: r[1:] for r in con.execute(
         "select period, path_ytd, path_pct, done_pct, gap_pp, path_month from marts.target_tracking "
         "where member = '全区' order by period").fetchall()}
@@ -152,3 +161,30 @@ def test_industry_shares_add_up_to_the_zone_target(con, industries, target, rule
 
 def _zone_prob(ytd: float, rests: list[float], goal: float) -> float:
     return sum(ytd + r >= goal for r in rests) / len(rests)
+
+
+def test_the_split_in_force_is_the_latest_of_the_year_made_in_or_before_the_month(con):
+    """Splits made in November 2023, June 2024 and September 2024: July 2024 reads June's, October
+    September's, December 2023 November's; March 2024 has none (a split is for its own year)."""
+    from warehouse.target_split import ensure_views
+
+    tracking_inputs(con, [dt.date(2023, 11, 1), JUNE, dt.date(2024, 9, 1)])
+    ensure_views(con)
+    in_force = dict(con.execute("select period, as_of from marts.target_split_in_force").fetchall())
+    assert in_force[dt.date(2024, 7, 1)] == dt.date(2024, 6, 1)
+    assert in_force[dt.date(2024, 10, 1)] == in_force[dt.date(2024, 12, 1)] == dt.date(2024, 9, 1)
+    assert in_force[dt.date(2023, 12, 1)] == dt.date(2023, 11, 1)
+    assert dt.date(2024, 3, 1) not in in_force and dt.date(2024, 1, 1) not in in_force
+    assert len(in_force) == 2 + 7          # Nov-Dec 2023, Jun-Dec 2024
+
+
+def test_the_zone_outlook_is_one_model_per_indicator_and_month(con):
+    from warehouse.target_split import ensure_views
+
+    con.execute("create or replace table marts.forecast_full_year as select * from (values "
+                "(date '2024-06-01', 'gio', 'zone', 'ets', 1.0), (date '2024-06-01', 'gio', 'zone', 'arima', 2.0), "
+                "(date '2024-06-01', 'gio', 'local_industry', 'arima', 3.0), "
+                "(date '2024-07-01', 'gio', 'zone', 'ets', 4.0)) as t(as_of, indicator_id, breakdown, model, value)")
+    ensure_views(con)
+    rows = con.execute("select month, indicator_id, model, value from marts.zone_outlook order by month").fetchall()
+    assert rows == [(dt.date(2024, 6, 1), "gio", "arima", 2.0), (dt.date(2024, 7, 1), "gio", "ets", 4.0)]
