@@ -23,25 +23,16 @@ import duckdb
 import yaml
 
 from warehouse.db import SQL_DIR, create_table_as, read_sql, render_sql
+from warehouse.registry import build_order, relations
 from warehouse.spec import CONFIG_DIR, FormSpec, SpecError, load_contract
 from warehouse.staging import replace_view
 
 # A folder is a layer, a file is a table: sql/<schema>/<table>.sql builds <schema>.<table>; a
 # fact table of a form is sql/core/facts.sql.j2 rendered from the form's `facts` (forms.yaml), and
 # a `.sql.j2` file is rendered from the contract. Staging is typed when a file is loaded
-# (warehouse/staging.py); the build derives core from it.
-BUILD_ORDER: list[str] = [
-    "core.register_year",
-    "core.enterprises",
-    "core.industrial_output",
-    "core.finance",
-    "core.investment",
-    "core.trade",
-    "core.energy_use",
-    "core.evaluation_inputs",
-    "marts.measure_facts",
-    "marts.scope_units",
-]
+# (warehouse/staging.py); the build derives core from it. What the build makes, and in which order
+# (each relation after what it reads), comes from the one registry of relations.
+BUILD_ORDER: list[str] = build_order()
 NEXT = "__next"      # suffix of a core table being written, before the swap
 PRIOR = "prior_"     # temp tables of an incremental build: each unit's filing before the range
 # the fact tables built by period (the forms with `facts` in the contract): table -> form
@@ -52,14 +43,9 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {n: (f.facts.unit_key, f.facts.m
 FORM_OF: dict[str, str] = {n: f.name for n, f in FACT_FORMS.items()}
 IDENTIFIERS = load_contract().identifiers      # stored with zstd (warehouse.db.create_table_as)
 EVERYTHING = (dt.date(1900, 1, 1), dt.date(2999, 12, 1))     # the build range of a full build
-# Built as views: cheap to compute when read, not worth a copy (marts are filtered by period).
-VIEWS: set[str] = {
-    "core.enterprises",
-    "core.energy_use",          # annual evaluation inputs: small, always current with staging
-    "core.evaluation_inputs",
-    "marts.measure_facts",
-    "marts.scope_units",
-}
+# Built as views (warehouse/registry.py): cheap to compute when read, not worth a copy (core's annual
+# evaluation inputs are small and always current with staging; marts are filtered by period).
+VIEWS: set[str] = {name for name in BUILD_ORDER if relations()[name].kind == "view"}
 
 
 def load_industry_map(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "industries.yaml") -> None:
