@@ -181,8 +181,8 @@ def estimate(x: dict[str, np.ndarray], settings: dict) -> tuple[dict[str, object
     k, l, m, with labour_share), under the configuration's `tfp` settings: growth accounting per
     industry and year, and the ACF panel. Returns (columns per row: tfp_ga, tfp_alpha,
     tfp_alpha_source, tfp_acf, acf_beta_k, acf_beta_l, acf_scope; the ACF elasticities per scope).
-    The warehouse hands this function to nothing itself: its caller passes it
-    (warehouse.evaluation.evaluate's `estimate`), so the warehouse never imports the models."""
+    Whoever calls warehouse.evaluation.evaluate passes this function in (`estimate`), so the
+    warehouse imports no model."""
     group = np.array([f"{a}|{b}" for a, b in zip(x["industry"].tolist(), x["year"].tolist())])
     ga = growth_accounting(x["y"], x["k"], x["l"], group, x["labour_share"], settings["shares"],
                            int(settings["min_firms"]), tuple(settings["alpha_bounds"]))

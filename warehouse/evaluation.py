@@ -2,9 +2,10 @@
 
 Set-based SQL does the inputs, value added, indicators, scores and classes
 (sql/marts/evaluation_*.sql over temp tables of the configuration); the TFP estimators are numpy
-and statsmodels in models/tfp.py (data in, arrays out), which the caller passes in (`estimate`). Every year with a supplement up to the
-one asked is evaluated with the same configuration, so class migration compares like with like
-and the ACF panel has its years. docs/evaluation.md explains the method.
+and statsmodels in models/tfp.py (data in, arrays out), passed in by the caller (`estimate`).
+Every year with a supplement up to the one asked is evaluated with the same configuration, so
+class migration compares like with like and the ACF panel has its years. docs/evaluation.md
+explains the method.
 """
 from __future__ import annotations
 
