@@ -5,11 +5,7 @@
 -- Grain: one row per forecast indicator (the first model by name when several were stored).
 -- Key: indicator_id. Upstream: marts.zone_outlook (marts.forecast_full_year), meta.indicators.
 -- Parameters: $period (date), $amount_decimals (integer).
-with outlook as (
-    select * from marts.zone_outlook where month = $period::date
-),
-
-final as (
+with final as (
     select
         coalesce(i.headline, 100) as sort_order,
         o.indicator_id,
@@ -25,8 +21,9 @@ final as (
         round(o.required_rest_growth_pct, coalesce(i.decimals, 1)) as required,
         round(o.prob_meet_target * 100, 0) as prob,
         o.status
-    from outlook as o
+    from marts.zone_outlook as o
     left join meta.indicators as i using (indicator_id)
+    where o.month = $period::date
 )
 
 select * from final order by sort_order, indicator_id

@@ -5,11 +5,7 @@
 -- empty in the split's own month (actual and path are the same there).
 -- Grain: indicator_id x breakdown x member. Upstream: marts.target_tracking, marts.target_split, marts.target_split_in_force, meta.indicators.
 -- Parameters: $period (date), $amount_decimals (integer).
-with latest as (
-    select as_of from marts.target_split_in_force where period = $period::date
-),
-
-final as (
+with final as (
     select
         coalesce(i.headline, 100) as sort_order,
         t.indicator_id,
@@ -26,7 +22,8 @@ final as (
         round(t.target_full_year / 1e4, $amount_decimals) as target_amount,
         t.status
     from marts.target_tracking as t
-    join latest using (as_of)
+    join marts.target_split_in_force as f
+        on f.as_of = t.as_of and f.period = $period::date   -- the split in force
     join meta.indicators as i using (indicator_id)
     where t.period = $period::date and t.actual_ytd is not null
         and (t.breakdown = 'zone' or t.period > t.as_of)

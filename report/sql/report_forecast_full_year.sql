@@ -3,11 +3,7 @@
 -- growth the rest of the year needs to meet it and the probability of meeting it.
 -- Grain: one row per indicator (the first model by name when several were stored).
 -- Key: indicator_id. Upstream: marts.zone_outlook (marts.forecast_full_year), meta.indicators. Parameter: $period.
-with outlook as (
-    select * from marts.zone_outlook where month = $period::date
-),
-
-final as (
+with final as (
     select
         coalesce(i.headline, 100) as sort_order,
         o.indicator_id,
@@ -34,8 +30,9 @@ final as (
         o.target_growth_pct,
         o.required_rest_growth_pct,
         o.prob_meet_target
-    from outlook as o
+    from marts.zone_outlook as o
     left join meta.indicators as i using (indicator_id)
+    where o.month = $period::date
 )
 
 select * from final order by sort_order, indicator_id

@@ -4,11 +4,7 @@
 -- rest of the year needs and the probability of meeting it. The zone row first.
 -- Grain: indicator_id x member. Upstream: marts.target_split, marts.target_split_in_force, meta.indicators, meta.local_industries.
 -- Parameter: $period.
-with latest as (
-    select as_of from marts.target_split_in_force where period = $period::date
-),
-
-final as (
+with final as (
     select
         coalesce(i.headline, 100) as sort_order,
         s.as_of,
@@ -27,7 +23,8 @@ final as (
         s.required_rest_growth_pct,
         s.prob_meet_target
     from marts.target_split as s
-    join latest using (as_of)
+    join marts.target_split_in_force as f
+        on f.as_of = s.as_of and f.period = $period::date   -- the split in force
     left join meta.indicators as i using (indicator_id)
     left join meta.local_industries as li on s.breakdown = 'local_industry' and li.id = s.member
 )

@@ -3,11 +3,7 @@
 -- and for the months filed so far, up to the report's month, the actual against it.
 -- Grain: indicator_id x breakdown x member x period (zone, and each industry at the report's month).
 -- Upstream: marts.target_tracking, marts.target_split, marts.target_split_in_force, meta.indicators. Parameter: $period.
-with latest as (
-    select as_of from marts.target_split_in_force where period = $period::date
-),
-
-final as (
+with final as (
     select
         coalesce(i.headline, 100) as sort_order,
         t.as_of,
@@ -26,7 +22,8 @@ final as (
         case when t.period <= $period::date then t.done_pct end as done_pct,
         case when t.period <= $period::date and t.period > t.as_of then t.gap_pp end as gap_pp
     from marts.target_tracking as t
-    join latest using (as_of)
+    join marts.target_split_in_force as f
+        on f.as_of = t.as_of and f.period = $period::date   -- the split in force
     left join meta.indicators as i using (indicator_id)
     where t.breakdown = 'zone' or t.period = $period::date
 )
