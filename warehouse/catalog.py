@@ -125,11 +125,15 @@ def write_meta(con: duckdb.DuckDBPyConnection, path: Path = CONFIG_DIR / "indica
         filter_is_manufacturing boolean, filter_sei_flag boolean, filter_hardware boolean,
         num_is_manufacturing boolean, num_sei_flag boolean, num_hardware boolean,
         count_of varchar, member_filter varchar, condition varchar, forecast boolean, form varchar)""")
-    con.executemany("insert into meta.indicators values (" + ", ".join("?" * 26) + ")", [
+    rows = [
         (i.id, i.label_zh, i.label_en, i.kind, i.measure, i.denominator, i.scope, i.basis, list(i.breakdowns),
          i.unit, UNIT_SCALE[i.unit], i.decimals, i.warn_below, i.good_above, i.headline,
          i.filters.get("is_manufacturing"), i.filters.get("sei_flag"), i.filters.get("hardware"),
          i.numerator_filter.get("is_manufacturing"), i.numerator_filter.get("sei_flag"),
          i.numerator_filter.get("hardware"), i.count_of, i.member_filter, i.condition, i.forecast, form_of(i))
-        for i in items])
+        for i in items]
+    # one statement for every row: DuckDB's executemany costs a statement per row (24 ms for 15)
+    row = "(" + ", ".join("?" * 26) + ")"
+    con.execute("insert into meta.indicators values " + ", ".join([row] * len(rows)),
+                [value for r in rows for value in r])
     return items
