@@ -19,10 +19,10 @@ from expectations import checks, pages, quarantine, store
 from expectations.results import CheckResult, GateError
 from expectations.suites import FORMS, ValidationConfig, load_config, load_suites, runtime_parameters
 from warehouse.build import FORM_OF
-from warehouse.db import init_schema, session
+from warehouse.db import session
+from warehouse.materialize import materialize
 from warehouse.period import parse_period
 from warehouse.publication import republish
-from warehouse.refresh import refresh
 
 # DuckDB's share of the gate's memory: its joins and aggregates spill to disk beyond it (the pandas
 # batches and GX come on top). Keeps a 1,000,000-row period under 2 GiB in all.
@@ -126,8 +126,7 @@ def run_gate(db_path: Path | str, period: dt.date | str, *, today: dt.date | Non
     config = load_config(config_path or CONFIG_FILE)
     suites = load_suites(config, suite_dir or SUITE_DIR)
     with session(db_path) as con:
-        init_schema(con)
-        refresh(con)        # loads not yet in core (e.g. a run killed after its loads)
+        materialize(con)    # loads not yet in core (e.g. a run killed after its loads)
         run_id = store.start_run(con, period, config.version)
         page = pages.page_path(pages_dir, period, run_id) if pages_dir else None
         try:
@@ -179,7 +178,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, run_id: int, touched: dict[str, lis
     if not touched:
         return
     try:
-        changed = refresh(con, touched=touched).changed
+        changed = materialize(con, declared=True, touched=touched).changed
         # published figures resting on rows this run held or released: a new vintage, now
         republish(con, changed, f"validation run {run_id}")
     except Exception as err:

@@ -104,10 +104,11 @@ def gate_failure_artifact(period: str, gate: dict) -> str:
 
 @task(name="last-load-id", cache_policy=NO_CACHE)
 def last_load_id() -> int:
-    from warehouse.db import init_schema, session
+    from warehouse.db import session
+    from warehouse.materialize import materialize
 
     with session(load_settings().db_path) as con:
-        init_schema(con)
+        materialize(con)
         return con.execute("select coalesce(max(load_id), 0) from audit.loads").fetchone()[0]
 
 

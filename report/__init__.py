@@ -31,12 +31,12 @@ def build_bulletin(db_path: Path, period: dt.date, out_dir: Path) -> dict[str, P
     from report.data import check_filings, ensure_periods
     from report.word import write_docx
 
-    from warehouse.target_split import ensure_views
+    from warehouse.marts_schema import ensure_views
 
     with session(db_path) as con:
         check_filings(con, period)
         ensure_periods(con, period)
-        ensure_views(con)     # views over the forecast marts: a warehouse from before them gets them
+        ensure_views(con)     # the mart views: a warehouse from before them gets them
         bulletin = read_bulletin(con, period)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -158,12 +158,12 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[list
 
 def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
     """Evaluate what is missing, then read every table of the report for the period."""
-    from warehouse.publication import ensure_tables
-    from warehouse.target_split import ensure_views
+    from warehouse.marts_schema import ensure_marts
+    from warehouse.marts_schema import ensure_views
 
     check_filings(con, period)
-    ensure_tables(con)
-    ensure_views(con)     # views over the forecast marts: made here too, for a warehouse from before them
+    ensure_marts(con)
+    ensure_views(con)     # the mart views: made here too, for a warehouse from before them
     evaluated = ensure_periods(con, period)
     validation = all(table_exists(con, "audit", t) for t in VALIDATION_TABLES)
     stage_problems(con, period, validation)

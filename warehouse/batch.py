@@ -11,8 +11,9 @@ import duckdb
 
 from warehouse.db import init_schema, session
 from warehouse.ingest import LoadResult, load_file, sha256_of
+from warehouse.materialize import materialize
 from warehouse.publication import Publication, republish
-from warehouse.refresh import Refresh, refresh
+from warehouse.refresh import Refresh
 from warehouse.spec import load_contract
 
 # names a folder holds that are not filings: listed as not read, with the reason, never loaded
@@ -133,7 +134,7 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
                     if on_file:
                         on_file(result)
         batch.results = [results[load_id] for _, _, load_id in plan]
-        batch.refreshed = refresh(con, contract)
+        batch.refreshed = materialize(con, contract, declared=True)    # core, the catalog, the views
         if batch.refreshed.changed or con.execute("select count(*) from meta.pending_publication").fetchone()[0]:
             # published periods whose figures the loads changed: marts, vintage and export, now
             loaded = sorted(r.load_id for r in batch.results if r.status == "loaded")

@@ -155,7 +155,9 @@ def _move_units(con: duckdb.DuckDBPyConnection, form: FormSpec) -> None:
 
 
 def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None) -> None:
-    """Create schemas, audit tables and one raw table per form, in one transaction; safe to rerun."""
+    """Create every declared table, in one transaction; safe to rerun: schemas, audit and meta
+    (sql/init/*.sql), raw and typed staging per form with the staging views (from the contract),
+    and the mart tables (sql/init/marts.sql). What derives from them is warehouse.materialize's."""
     contract = contract or load_contract()
     con.execute("begin transaction")
     try:
@@ -178,9 +180,11 @@ def init_schema(con: duckdb.DuckDBPyConnection, contract: Contract | None = None
                     con.execute(f"alter table raw.{form.table} add column {name} {sqltype}")
             if "_units" in existing.get(form.table, ()):
                 _move_units(con, form)
+        from warehouse.marts_schema import ensure_marts
         from warehouse.revisions import backfill_precedence
-        from warehouse.staging import ensure_staging   # here: warehouse.staging imports this module
+        from warehouse.staging import ensure_staging   # here: these modules import this one
         ensure_staging(con, contract)
+        ensure_marts(con)
         backfill_precedence(con, {f.code: (f.table, "period" not in f.fields) for f in contract.forms.values()})
         con.execute("commit")
     except BaseException:

@@ -18,6 +18,7 @@ import numpy as np
 
 from warehouse.db import read_sql
 from warehouse.evaluation_config import EvaluationConfig, EvaluationConfigError, load_evaluation_config, stage_config
+from warehouse.marts_schema import check_columns, declared_columns, ensure_marts, recreate
 
 MART = "marts.enterprise_evaluation"
 
@@ -128,20 +129,22 @@ def tfp(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, estimate: Esti
 
 
 def store(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, years: list[int]) -> None:
-    """Replace the mart's rows of the years, in one transaction. A mart with other columns (made by
-    another zonestat version) is replaced whole: it is derived, and its years up to this one are
-    recomputed here (later years come back with their own `evaluate`)."""
+    """Replace the mart's rows of the years, in one transaction. A mart of other columns than
+    declared (sql/init/marts.sql; made by another zonestat version) is replaced whole: it is
+    derived, and its years up to this one are recomputed here (later years come back with their
+    own `evaluate`)."""
     body = read_sql("marts/enterprise_evaluation.sql")
     params = {"version": config.version, "evaluated_at": dt.datetime.now().replace(microsecond=0)}
     schema, table = MART.split(".")
-    wanted = [d[0] for d in con.execute(f"select * from ({body}) where false", params).description]
-    have = [r[0] for r in con.execute("select column_name from information_schema.columns where table_schema = ? "
-                                      "and table_name = ? order by ordinal_position", [schema, table]).fetchall()]
     con.execute("begin transaction")
     try:
-        if have and have != wanted:
-            con.execute(f"drop table {MART}")
-        con.execute(f"create table if not exists {MART} as select * from ({body}) where false", params)
+        ensure_marts(con)
+        have = con.execute("select column_name, data_type from information_schema.columns where table_schema = ? "
+                           "and table_name = ? and table_catalog = current_database() order by ordinal_position",
+                           [schema, table]).fetchall()
+        if tuple(have) != declared_columns()[MART]:
+            recreate(con, MART)
+        check_columns(con, MART, body, params)
         con.execute(f"delete from {MART} where list_contains(?, year)", [years])
         con.execute(f"insert into {MART} by name {body}", params)
         con.execute("commit")

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from warehouse.catalog import write_meta
 from warehouse.db import read_sql
+from warehouse.marts_schema import check_columns, ensure_marts, ensure_views
 from warehouse.target_split import store_split
 from warehouse.targets import Targets
 
@@ -74,6 +75,7 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
     meta = meta.append_column("model", pa.array([models.get(s) for s in meta["series_id"].to_pylist()]))
     con.execute("begin transaction")
     try:
+        ensure_marts(con)
         for name, table in (("_fc_monthly", monthly), ("_fc_paths", paths), ("_fc_series", meta)):
             con.register(name + "_arrow", table)
             con.execute(f"create or replace temp table {name} as select * from {name}_arrow")
@@ -81,6 +83,7 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
         _replace(con, "forecast_monthly", read_sql("marts/forecast_monthly.sql"), as_of)
         _replace(con, "forecast_full_year", read_sql("marts/forecast_full_year.sql"), as_of)
         store_split(con, as_of, _replace)
+        ensure_views(con)
         for name, key in (("forecast_backtest", "backtests"), ("forecast_models", "choices")):
             table = results.get(key)
             if table is not None and table.num_rows:
@@ -88,9 +91,8 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
                 _replace(con, name, "select $as_of::date as as_of, * from _fc_extra", as_of)
                 con.unregister("_fc_extra")
         counts = {n: con.execute(f"select count(*) from marts.{n} where as_of = ?", [as_of]).fetchone()[0]
-                  for n in MARTS if _exists(con, n)}
-        if _exists(con, "forecast_stale"):       # made again from the current figures
-            con.execute("delete from marts.forecast_stale where as_of = ?", [as_of])
+                  for n in MARTS}
+        con.execute("delete from marts.forecast_stale where as_of = ?", [as_of])    # made again just now
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -98,16 +100,8 @@ def store(con: duckdb.DuckDBPyConnection, as_of: dt.date, meta: pa.Table, result
     return counts
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
-                            "and table_name = ?", [table]).fetchone()[0])
-
-
 def _replace(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, as_of: dt.date) -> None:
-    """Create the mart from the first result if needed, else swap the as-of month's rows."""
-    params = {"as_of": as_of}
-    if not _exists(con, table):
-        con.execute(f"create table marts.{table} as {select_sql}", params)
-        return
+    """Swap the as-of month's rows of a forecast mart (declared in sql/init/marts.sql)."""
+    check_columns(con, f"marts.{table}", select_sql, {"as_of": as_of})
     con.execute(f"delete from marts.{table} where as_of = ?", [as_of])
-    con.execute(f"insert into marts.{table} by name {select_sql}", params)
+    con.execute(f"insert into marts.{table} by name {select_sql}", {"as_of": as_of})

@@ -18,23 +18,10 @@ import duckdb
 
 from warehouse.build import FORM_OF
 from warehouse.indicators import MIN_COVERAGE, evaluate
+from warehouse.marts_schema import ensure_marts
 from warehouse.spec import load_contract
 
-DDL = [
-    "create sequence if not exists marts.vintage_seq start 1",
-    """create table if not exists marts.publications (
-        vintage_id bigint primary key, period date not null, published_at timestamp not null,
-        reason varchar not null, max_load_id bigint, min_coverage double, exports_dir varchar,
-        export_path varchar, rows_changed integer, previous_vintage bigint)""",
-    """create table if not exists marts.indicator_vintages (
-        vintage_id bigint not null, indicator_id varchar not null, period date not null,
-        "window" varchar not null, breakdown varchar not null, member varchar not null, value double,
-        status varchar, published_at timestamp not null, loads bigint[],
-        primary key (vintage_id, indicator_id, "window", breakdown, member))""",
-]
 KEY = ("indicator_id", "window", "breakdown", "member")
-STALE_DDL = """create table if not exists marts.forecast_stale (
-    as_of date primary key, marked_at timestamp not null, reason varchar not null)"""
 
 
 @dataclass(frozen=True)
@@ -46,19 +33,12 @@ class Publication:
     export_path: Path | None
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for sql in (*DDL, STALE_DDL):
-        con.execute(sql)
-
-
 def mark_stale_forecasts(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str) -> list[dt.date]:
     """Stored forecasts whose history a change reaches (as-of month on or after the earliest changed
     period) are marked stale until they are made again (`zonestat forecast`, the pipeline): the
     report and `zonestat revisions` say so. Returns their as-of months."""
-    ensure_tables(con)
-    exists = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
-                         "and table_name = 'forecast_full_year'").fetchone()[0]
-    if not exists or not changed:
+    ensure_marts(con)
+    if not changed:
         return []
     stale = [r[0] for r in con.execute("select distinct as_of from marts.forecast_full_year where as_of >= ? "
                                        "order by as_of", [min(changed)]).fetchall()]
@@ -114,7 +94,7 @@ def publish_period(con: duckdb.DuckDBPyConnection, period: dt.date, exports_dir:
     folder); one transaction for the marts, then the file (written atomically)."""
     from warehouse.exports import export_indicators
 
-    ensure_tables(con)
+    ensure_marts(con)
     evaluate(con, period, min_coverage)
     con.execute("begin transaction")
     try:
@@ -155,12 +135,9 @@ def publish_period(con: duckdb.DuckDBPyConnection, period: dt.date, exports_dir:
 
 def published_periods(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     """Periods with figures in the marts (a vintage, or rows evaluated before vintages were kept)."""
-    ensure_tables(con)
-    exists = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
-                         "and table_name = 'indicator_values'").fetchone()[0]
-    values = " union select distinct period from marts.indicator_values" if exists else ""
-    return [r[0] for r in con.execute(f"select distinct period from marts.publications{values} "
-                                      "order by period").fetchall()]
+    ensure_marts(con)
+    return [r[0] for r in con.execute("select distinct period from marts.publications union "
+                                      "select distinct period from marts.indicator_values order by period").fetchall()]
 
 
 def republish(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str,

@@ -1,28 +1,35 @@
 """Every relation of the warehouse, declared once: its kind, the module that makes it, its key, its
-SQL and what it reads.
+SQL, where its columns are declared and what it reads.
 
 The per-form relations (raw.<form>, staging.<form>_typed and its latest-version view, the core fact
 tables) follow from the input contract; the rest are listed below. `build_order()` is the order in
-which `warehouse.build` makes core and the mart views, derived from the upstream declared here (a
-relation after everything it reads); tests/unit/test_registry.py checks that every relation a
-warehouse holds is declared, that every SQL file of a layer belongs to one relation, and that
-each declared upstream is itself declared.
+which `warehouse.build` makes core and the mart views, `mart_views()` the order of the views over
+the mart tables, both derived from the upstream declared here (a relation after everything it
+reads); warehouse.materialize makes them all in that order. tests/unit/test_registry.py checks that
+every relation a warehouse holds is declared, that every SQL file of a layer belongs to one
+relation, that each declared upstream is itself declared, and that making an empty warehouse
+makes exactly the declared relations.
 
-Who makes what (`made_by`):
+Who makes what (`made_by`; for a table with `ddl`, who writes its rows into the declared table):
 - `init`: warehouse.db.init_schema (sql/init/*.sql and the raw tables from the contract);
-- `load`: warehouse.staging (typed at each load, the views from the contract);
+- `load`: warehouse.staging (typed at each load into the table declared from the contract; the
+  views from the contract);
 - `build`: warehouse.build (core and the mart views, full or incremental);
 - `catalog`: warehouse.catalog / warehouse.build.load_industry_map (the configuration as tables);
 - `indicators`, `publication`, `forecast`, `evaluation`: the modules of those names, per period,
-  as-of month or year; the forecast marts are stored by warehouse.forecasts with the results the
-  flows bring from the models;
+  as-of month or year, into the tables of sql/init/marts.sql; the forecast marts are stored by
+  warehouse.forecasts with the results the flows bring from the models; the views over them by
+  warehouse.marts_schema.ensure_views;
 - `validation`: sql/init/validation.sql, written by the gate (expectations/).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import cache
 from graphlib import TopologicalSorter
 
+from warehouse.db import SQL_DIR
 from warehouse.spec import Contract, load_contract
 
 
@@ -34,6 +41,8 @@ class Relation:
     key: tuple[str, ...] = ()
     upstream: tuple[str, ...] = ()    # relations it reads (temp inputs of a step are not listed)
     sql: str | None = None            # its SQL under warehouse/sql, when it has one file of its own
+    ddl: str | None = None            # where its columns are declared: a file under warehouse/sql, or
+                                      # "contract" (raw and typed staging); None: made whole by its SQL
 
 
 FORECAST_MARTS = ("forecast_monthly", "forecast_full_year", "forecast_backtest", "forecast_models")
@@ -119,9 +128,9 @@ def _per_form(contract: Contract) -> tuple[list[Relation], list[Relation]]:
     inputs, facts = [], []
     for form in contract.forms.values():
         raw, typed, latest = f"raw.{form.table}", f"staging.{form.table}_typed", f"staging.{form.table}"
-        inputs += [Relation(raw, "table", "init", ("_load_id", "_source_row")),
+        inputs += [Relation(raw, "table", "init", ("_load_id", "_source_row"), ddl="contract"),
                    Relation(typed, "table", "load", ("_load_id", "_source_row"),
-                            (raw, "audit.rejected_rows", "audit.load_factors"), "staging/typed.sql.j2"),
+                            (raw, "audit.rejected_rows", "audit.load_factors"), "staging/typed.sql.j2", "contract"),
                    Relation(latest, "view", "load", tuple(form.key), (typed, "audit.load_precedence"))]
         if form.facts:
             upstream = (latest, "audit.quarantine") + (("staging.register_typed",) if form.facts.in_register else ())
@@ -132,24 +141,49 @@ def _per_form(contract: Contract) -> tuple[list[Relation], list[Relation]]:
 
 def relations(contract: Contract | None = None) -> dict[str, Relation]:
     """Every relation of the warehouse by name, in declaration order: raw and staging from the
-    contract, the register's core tables, the fact tables from the contract, then the rest."""
+    contract, the register's core tables, the fact tables from the contract, then the rest; each
+    table's `ddl` is the sql/init file that declares it."""
     inputs, facts = _per_form(contract or load_contract())
     register = [r for r in _FIXED if r.name in ("core.register_year", "core.enterprises")]
     rest = [r for r in _FIXED if r not in register]
-    return {r.name: r for r in inputs + register + facts + rest}
+    declared = declared_in()
+    return {r.name: replace(r, ddl=declared[r.name]) if r.name in declared else r
+            for r in inputs + register + facts + rest}
+
+
+_DECLARE = re.compile(r"^create table if not exists (\w+\.\w+)", re.IGNORECASE | re.MULTILINE)
+
+
+@cache
+def declared_in() -> dict[str, str]:
+    """schema.table -> the sql/init file whose `create table if not exists` declares it."""
+    return {m.group(1): f"init/{path.name}" for path in sorted((SQL_DIR / "init").glob("*.sql"))
+            for m in _DECLARE.finditer(path.read_text(encoding="utf-8"))}
+
+
+def in_order(names: list[str], every: dict[str, Relation]) -> list[str]:
+    """`names`, each after those of them it reads (ties in the order given)."""
+    graph = {name: [u for u in every[name].upstream if u in names] for name in names}
+    sorter = TopologicalSorter(graph)
+    sorter.prepare()
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=names.index)
+        order += ready
+        sorter.done(*ready)
+    return order
 
 
 def build_order(contract: Contract | None = None) -> list[str]:
     """The relations warehouse.build makes, each after everything it reads (ties in declaration
     order: the contract's forms, then the list above)."""
     every = relations(contract)
-    built = [name for name, r in every.items() if r.made_by == "build"]
-    graph = {name: [u for u in every[name].upstream if u in built] for name in built}
-    sorter = TopologicalSorter(graph)
-    sorter.prepare()
-    order: list[str] = []
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready(), key=built.index)
-        order += ready
-        sorter.done(*ready)
-    return order
+    return in_order([name for name, r in every.items() if r.made_by == "build"], every)
+
+
+def mart_views(contract: Contract | None = None) -> list[str]:
+    """The views over the mart tables (made by warehouse.marts_schema.ensure_views once core is
+    built), each after the views it reads."""
+    every = relations(contract)
+    return in_order([name for name, r in every.items() if r.kind == "view" and r.made_by not in ("init", "load", "build")],
+                    every)

@@ -1,6 +1,7 @@
 """The annual target split across local industries (marts.target_split) and the month-by-month
-path to it with actuals (marts.target_tracking), made with the forecast they come from; the views
-over the forecast marts (which split is in force in a month, the zone's outlook).
+path to it with actuals (marts.target_tracking, a view made by warehouse.marts_schema.ensure_views
+like the other views over the forecast marts: which split is in force in a month, the zone's
+outlook).
 
 The split needs the forecast's simulated paths, which live only while a forecast is stored, so it
 is written in the same transaction (warehouse/forecasts.py `store`) and, like the forecast, marked
@@ -16,39 +17,13 @@ import duckdb
 
 from warehouse.db import read_sql
 
-TRACKING_VIEW = "marts.target_tracking"
-
 
 def store_split(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 replace: Callable[[duckdb.DuckDBPyConnection, str, str, dt.date], None]) -> None:
     """Replace the as-of month's rows of marts.target_split (inside the caller's transaction, with
-    the temp tables _fc_paths and _fc_series present) and (re)create the tracking view."""
+    the temp tables _fc_paths and _fc_series present)."""
     columns = {r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = '_fc_series'")
                .fetchall()}
     if "split_rule" not in columns:      # a forecast stored without targets: split by last year's base
         con.execute("alter table _fc_series add column split_rule varchar default 'base'")
     replace(con, "target_split", read_sql("marts/target_split.sql"), as_of)
-    ensure_views(con)
-
-
-# the views over the forecast marts, each made once its table exists: the one definition of which
-# outlook a month quotes and which split is in force in it (the report and the bulletin read them)
-VIEWS = (("marts.zone_outlook", "forecast_full_year"), ("marts.target_split_in_force", "target_split"),
-         (TRACKING_VIEW, "target_split"))
-
-
-def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the views over the forecast marts that exist; made with each forecast stored, and
-    by the report and the bulletin too, so a warehouse from before a view has it."""
-    for view, table in VIEWS:
-        if _has_table(con, table):
-            con.execute(f"create or replace view {view} as " + read_sql(f"marts/{view.split('.')[1]}.sql"))
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
-                       "and table_name = ?", [table]).fetchone()[0] > 0
-
-
-def has_split(con: duckdb.DuckDBPyConnection) -> bool:
-    return _has_table(con, "target_split")

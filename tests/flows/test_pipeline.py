@@ -86,7 +86,8 @@ def test_critical_check_stops_the_run_with_a_clear_message(home, inbox):
     assert "validation gate failed" in state.message and "followups --period 2024-03" in state.message
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         held = con.execute("select count(*) from audit.quarantine where released_at is null").fetchone()[0]
-        published = con.execute("select count(*) from information_schema.tables where table_name = 'briefing'"
+        published = con.execute("select (select count(*) from marts.publications where period = '2024-03-01') "
+                                "+ (select count(*) from marts.indicator_values where period = '2024-03-01')"
                                 ).fetchone()[0]
     assert held >= 1 and published == 0  # quarantined, and nothing published for the period
     page = home / "validation" / "2024-03" / "validation-run-1.html"

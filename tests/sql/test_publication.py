@@ -115,8 +115,7 @@ def test_a_load_for_an_unpublished_period_publishes_nothing(zone):
 def test_a_correction_marks_the_forecasts_resting_on_it_stale_until_made_again(zone):
     db, exports, tmp = zone
     with session(db) as con:      # two stored forecasts (their full-year rows are what counts here)
-        con.execute("create table marts.forecast_full_year as select * from (values (date '2024-04-01'), "
-                    "(date '2024-06-01')) as t(as_of)")
+        con.execute("insert into marts.forecast_full_year (as_of) values (date '2024-04-01'), (date '2024-06-01')")
     fix = write_csv(tmp / "B204-1_202405_更正.csv", OUT, [[A, "2024-05", 650, 450]])
     load_id = ingest_paths(db, [fix], exports_dir=exports).results[0].load_id
     with session(db, read_only=True) as con:

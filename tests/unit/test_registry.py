@@ -10,8 +10,9 @@ from warehouse.batch import ingest_paths
 from warehouse.build import BUILD_ORDER, VIEWS
 from warehouse.db import SQL_DIR, session
 from warehouse.indicators import evaluate
-from warehouse.publication import ensure_tables
-from warehouse.registry import STEP_SQL, relations
+from warehouse.marts_schema import declared_columns, declared_statements, ensure_marts
+from warehouse.materialize import materialize
+from warehouse.registry import STEP_SQL, declared_in, relations
 
 
 def test_every_sql_file_of_a_layer_belongs_to_a_relation_and_every_relation_sql_exists():
@@ -46,7 +47,7 @@ def test_a_warehouse_holds_exactly_the_declared_relations_of_the_steps_it_ran(tm
     ingest_paths(db, files, today=dt.date(2024, 7, 1))
     with session(db) as con:
         evaluate(con, dt.date(2024, 3, 1))
-        ensure_tables(con)
+        ensure_marts(con)
         held = {f"{s}.{t}": ("view" if kind == "VIEW" else "table") for s, t, kind in con.execute(
             "select table_schema, table_name, table_type from information_schema.tables "
             "where table_catalog = current_database()").fetchall()}
@@ -55,3 +56,43 @@ def test_a_warehouse_holds_exactly_the_declared_relations_of_the_steps_it_ran(tm
     assert {n: k for n, k in held.items() if every[n].kind != k} == {}
     steps = {"init", "load", "build", "catalog", "indicators", "publication", "validation"}
     assert {n for n, r in every.items() if r.made_by in steps} - set(held) == set()
+
+
+def test_every_table_a_step_writes_into_is_declared_in_a_file_of_sql_init():
+    """Tables whose rows come from loads, periods, as-of months, years or the gate have their
+    columns declared (the contract, sql/init/*.sql); only the build's and the configuration's
+    tables are made whole from their SQL. Every table an init file declares is in the registry."""
+    every = relations()
+    undeclared = {n for n, r in every.items() if r.kind == "table" and r.ddl is None
+                  and r.made_by not in ("build", "catalog")}
+    assert undeclared == set()
+    assert set(declared_in()) - set(every) == set()
+    assert {n for n, r in every.items() if r.ddl == "init/marts.sql"} == set(declared_statements())
+
+
+def test_materialize_makes_every_declared_relation_of_an_empty_warehouse_and_nothing_else(tmp_path):
+    with session(tmp_path / "w.duckdb") as con:
+        first = materialize(con)
+        held = {f"{s}.{t}": ("view" if kind == "VIEW" else "table") for s, t, kind in con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "where table_catalog = current_database()").fetchall()}
+        again = materialize(con)
+    assert held == {n: r.kind for n, r in relations().items()}
+    assert first.kind == "full" and again.kind == "none"     # the second run finds it current
+
+
+def test_a_mart_table_made_by_an_earlier_version_is_brought_to_its_declared_columns(tmp_path):
+    """Earlier versions made the forecast marts from their first result: a column all NULL there
+    got DuckDB's type "NULL", and a later forecast with a value in it could not be stored."""
+    with session(tmp_path / "w.duckdb") as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.forecast_models as select date '2024-06-01' as as_of, 's1' as series_id, "
+                    "null as fallback_reason")
+        ensure_marts(con)
+        types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                                 "where table_name = 'forecast_models'").fetchall())
+        con.execute("insert into marts.forecast_models by name select date '2024-07-01' as as_of, "
+                    "'no backtest: 10 months' as fallback_reason")
+        kept = con.execute("select as_of, series_id, fallback_reason from marts.forecast_models order by as_of").fetchall()
+    assert types["fallback_reason"] == "VARCHAR" and set(types) == {c for c, _ in declared_columns()["marts.forecast_models"]}
+    assert kept == [(dt.date(2024, 6, 1), "s1", None), (dt.date(2024, 7, 1), None, "no backtest: 10 months")]

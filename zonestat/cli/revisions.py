@@ -22,14 +22,14 @@ def revisions(period: str = typer.Option(..., "--period", "-p", help="A publishe
     """修订: what changed in a period's figures since its previous publication, and which loads did it."""
     from warehouse.db import fetch_dicts, read_sql, session
     from warehouse.period import PeriodError, parse_period
-    from warehouse.publication import ensure_tables
+    from warehouse.marts_schema import ensure_marts
 
     try:
         month = parse_period(period)
     except PeriodError as err:
         raise fail(str(err), EXIT_USAGE) from err
     with session(require_db(settings())) as con:
-        ensure_tables(con)
+        ensure_marts(con)
         vintages = fetch_dicts(con, VINTAGES_SQL, {"period": month})
         if not vintages:
             raise fail(f"{period}: 尚未发布 not published yet; run `zonestat indicators --period {period}`", 1)
