@@ -15,6 +15,7 @@ import yaml
 
 from expectations import CONFIG_FILE, SUITE_DIR, suite_path
 from expectations.results import SEVERITIES
+from warehouse.spec import read_yaml
 
 GROUPS = ("structure", "identity", "values", "plausibility", "completeness")
 RUNTIME_PARAMETERS = ("current_month",)
@@ -101,7 +102,7 @@ def _sql_check(raw: dict) -> SqlCheck:
 def load_config(path: Path = CONFIG_FILE) -> ValidationConfig:
     """Read and check expectations/config.yaml."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = read_yaml(path)
         config = ValidationConfig(
             version=str(raw["version"]), severity_overrides=dict(raw.get("severity_overrides") or {}),
             suite_parameters=dict(raw.get("suite_parameters") or {}), thresholds=dict(raw["thresholds"]),

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from warehouse.catalog import load_catalog
+from warehouse.spec import read_yaml
 
 WORDING_FILE = Path(__file__).resolve().parent / "config" / "bulletin.yaml"
 KINDS = ("figures", "industries", "outlook", "tracking")
@@ -124,7 +125,7 @@ def load_wording(path: Path | None = None) -> Wording:
     WordingError naming the template."""
     path = WORDING_FILE if path is None else path
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
     except yaml.YAMLError as err:
         raise WordingError(f"{Path(path).name}: not valid YAML: {err}") from err
     for key in ("title", "provisional_note", "industry_item", "sections"):

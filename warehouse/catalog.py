@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from warehouse.spec import CONFIG_DIR
+from warehouse.spec import CONFIG_DIR, read_yaml
 
 KINDS = {"level", "growth", "ratio", "share", "count"}
 SCOPES = {"industry_above_scale", "trade_above_quota", "fai_projects"}
@@ -92,7 +92,7 @@ def _indicator(raw: dict, measures: dict) -> Indicator:
 def load_catalog(path: Path = CONFIG_DIR / "indicators.yaml") -> tuple[dict, list[Indicator]]:
     """Parse and check the catalog; a problem raises CatalogError naming the entry."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except yaml.YAMLError as err:
         raise CatalogError(f"{Path(path).name}: not valid YAML: {err}") from err
     measures = dict(raw.get("measures") or {})

@@ -32,9 +32,10 @@ def connect(path: Path | str, read_only: bool = False, wait_seconds: float | Non
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     con = _open(target, read_only, {**_CONFIG, **(config or {})}, wait_seconds)
-    for name in MACRO_FILES:
-        text = read_sql(name)
-        con.execute(text if not read_only else text.replace("create or replace macro", "create or replace temp macro"))
+    text = "".join(read_sql(name) for name in MACRO_FILES)
+    con.execute("begin transaction")      # one commit for every macro, not one each
+    con.execute(text if not read_only else text.replace("create or replace macro", "create or replace temp macro"))
+    con.execute("commit")
     return con
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from warehouse.spec import CONFIG_DIR
+from warehouse.spec import CONFIG_DIR, read_yaml
 
 INDICATORS = ("tax_per_mu", "va_per_mu", "va_per_energy", "va_per_emission", "labour_productivity",
               "rd_intensity")
@@ -164,7 +164,7 @@ def _awards(raw: dict, classes: tuple[ClassLevel, ...]) -> dict:
 def load_evaluation_config(path: Path = CONFIG_DIR / "evaluation.yaml") -> EvaluationConfig:
     """Read and check the file; every error names its entry."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except (OSError, yaml.YAMLError) as err:
         raise EvaluationConfigError(f"{path}: cannot be read as YAML ({err})") from None
     _check(isinstance(raw, dict), str(path), "must be a mapping")

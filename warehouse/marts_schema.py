@@ -50,20 +50,30 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Create the declared mart tables that are missing (inside the caller's transaction, if any),
     and bring a table made by an earlier version to its declared columns: a missing column is
     added, a column of type "NULL" gets its declared type. Other differences are left to the step
-    that owns the table (warehouse.evaluation replaces a mart of other columns whole)."""
+    that owns the table (warehouse.evaluation replaces a mart of other columns whole). The tables
+    of a warehouse file are brought to their columns once per process."""
+    path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    if path in _CURRENT:
+        con.execute(read_sql(DDL_FILE))
+        return
     held: dict[str, dict[str, str]] = {}
     for table, column, sqltype in con.execute("select table_name, column_name, data_type from "
                                               "information_schema.columns where table_schema = 'marts' "
                                               "and table_catalog = current_database()").fetchall():
         held.setdefault(f"marts.{table}", {})[column] = sqltype
     con.execute(read_sql(DDL_FILE))
-    for name, columns in declared_columns().items() if held else ():
+    for name, columns in declared_columns().items() if held else ():    # a new warehouse: as declared
         have = held.get(name)
         for column, sqltype in columns if have else ():
             if column not in have:
                 con.execute(f'alter table {name} add column "{column}" {sqltype}')
             elif have[column].strip('"').upper() == "NULL":
                 con.execute(f'alter table {name} alter column "{column}" type {sqltype}')
+    if path:
+        _CURRENT.add(path)
+
+
+_CURRENT: set[str] = set()     # warehouse files whose mart tables this process has brought to their columns
 
 
 def check_columns(con: duckdb.DuckDBPyConnection, name: str, select_sql: str, params: dict) -> None:

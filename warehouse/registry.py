@@ -65,7 +65,7 @@ _FIXED = [
     Relation("meta.industry_codes", "table", "catalog", ("code",)),
     Relation("meta.indicators", "table", "catalog", ("indicator_id",)),
     Relation("core.register_year", "table", "build", ("enterprise_id", "year"),
-             ("staging.register", "meta.local_industries", "meta.industry_codes"), "core/register_year.sql"),
+             ("staging.register", "meta.local_industries", "meta.industry_codes"), "core/register_year.sql.j2"),
     Relation("core.enterprises", "view", "build", ("enterprise_id",), ("core.register_year", "staging.register"),
              "core/enterprises.sql"),
     Relation("core.energy_use", "view", "build", ("enterprise_id", "year"),

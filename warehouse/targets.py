@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from warehouse.spec import CONFIG_DIR
+from warehouse.spec import CONFIG_DIR, read_yaml
 
 TARGET_DIR = CONFIG_DIR / "targets"
 SPLIT_RULES = ("base", "forecast")   # how the zone's target is split across local industries
@@ -37,7 +36,7 @@ def load_targets(year: int, path: Path | None = None) -> Targets:
         if path.parent == TARGET_DIR:
             return Targets(year)
         raise TargetError(f"{path}: no such targets file")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     if int(raw.get("year", year)) != year:
         raise TargetError(f"{path.name}: holds targets for {raw.get('year')}, not {year}")
     split_rule = str(raw.get("split_rule", "base"))

@@ -44,7 +44,8 @@ def _with_new_measure(tmp_path: Path):
 
 def test_a_measure_declared_in_yaml_gets_its_month_and_prior_year_base(con, tmp_path):
     form = _with_new_measure(tmp_path).forms["b204_1"]
-    context = _fact_context(form, incremental=False) | {"form": "t_b204_1", "table": "t_output"}   # a full build
+    context = _fact_context(form, incremental=False) | {"form": "t_b204_1", "table": "t_output",
+                                                        "source": "staging.t_b204_1"}   # a full build
     columns = ", ".join(f"{f.staging_column} {'date' if f.type == 'period' else 'double' if f.type == 'money' else 'varchar'}"
                         for f in form.fields.values())
     con.execute(f"create table staging.t_b204_1 ({columns}, revisions integer, _load_id bigint, _source_row integer)")
