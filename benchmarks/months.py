@@ -172,11 +172,15 @@ def _timed(module, name: str, spent: dict[str, float]) -> None:
 
 def run_month(db: str, folder: str, today: str, queue) -> None:
     """Child: ingest_paths of one folder into the (growing) warehouse, with where its time went."""
+    import importlib
+
     import warehouse.batch
     import warehouse.refresh
 
+    # the refresh as the batch calls it: through warehouse.materialize (older versions: directly)
+    caller = warehouse.batch if hasattr(warehouse.batch, "refresh") else importlib.import_module("warehouse.materialize")
     spent: dict[str, float] = {}
-    for module, name in ((warehouse.batch, "refresh"), (warehouse.batch, "republish"),
+    for module, name in ((caller, "refresh"), (warehouse.batch, "republish"),
                          (warehouse.refresh, "_touched"), (warehouse.refresh, "record_supersession")):
         _timed(module, name, spent)
     done: list[float] = []

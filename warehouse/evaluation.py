@@ -142,7 +142,7 @@ def store(con: duckdb.DuckDBPyConnection, config: EvaluationConfig, years: list[
         have = con.execute("select column_name, data_type from information_schema.columns where table_schema = ? "
                            "and table_name = ? and table_catalog = current_database() order by ordinal_position",
                            [schema, table]).fetchall()
-        if tuple(have) != declared_columns()[MART]:
+        if tuple(have) != declared_columns(con)[MART]:
             recreate(con, MART)
         check_columns(con, MART, body, params)
         con.execute(f"delete from {MART} where list_contains(?, year)", [years])

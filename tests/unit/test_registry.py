@@ -94,5 +94,24 @@ def test_a_mart_table_made_by_an_earlier_version_is_brought_to_its_declared_colu
         con.execute("insert into marts.forecast_models by name select date '2024-07-01' as as_of, "
                     "'no backtest: 10 months' as fallback_reason")
         kept = con.execute("select as_of, series_id, fallback_reason from marts.forecast_models order by as_of").fetchall()
-    assert types["fallback_reason"] == "VARCHAR" and set(types) == {c for c, _ in declared_columns()["marts.forecast_models"]}
+    assert types["fallback_reason"] == "VARCHAR" and set(types) == {c for c, _ in declared_columns(con)["marts.forecast_models"]}
     assert kept == [(dt.date(2024, 6, 1), "s1", None), (dt.date(2024, 7, 1), None, "no backtest: 10 months")]
+
+
+def test_rows_of_other_columns_than_a_mart_declares_are_refused(tmp_path):
+    """`insert by name` fills a declared column the rows lack with NULL: a step that stopped
+    yielding a column would blank it silently, so the store checks the columns first."""
+    import pytest
+
+    from warehouse.marts_schema import check_columns
+
+    with session(tmp_path / "w.duckdb") as con:
+        con.execute("create schema marts")
+        ensure_marts(con)
+        stale = "select date '2024-06-01' as as_of, 'gio' as indicator_id, 'zone' as breakdown, '全区' as member"
+        with pytest.raises(RuntimeError, match="lack .*full_year_mean"):
+            check_columns(con, "marts.forecast_full_year", stale, {})
+        whole = "select " + ", ".join(f"null::{t} as \"{c}\"" for c, t in declared_columns(con)["marts.forecast_full_year"])
+        check_columns(con, "marts.forecast_full_year", whole, {})
+        with pytest.raises(RuntimeError, match="does not declare"):
+            check_columns(con, "marts.forecast_full_year", whole + ", 1 as extra", {})
