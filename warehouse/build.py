@@ -131,15 +131,16 @@ def fingerprint() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date) -> None:
+def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date, hi: dt.date) -> None:
     """The temp table prior_<table>: each unit's latest filing of the year before `lo` (the one
     its first month in the build range derives from). A temp table: the build's own connection
     reads it, and nothing of it is written to the warehouse file (it was a meta table once, written
     and checkpointed with every month's build).
 
-    Most units filed the month before `lo`: that month is read as it is, and only the others are
-    looked for in the earlier months of the year, so the cost does not grow with the months
-    already loaded (a December build otherwise reads ten months)."""
+    Most units filed the month before `lo`: that month is read as it is, and only the others that
+    file in the build range (lo..hi in staging) are looked for in the earlier months of the year,
+    so the cost hardly grows with the months already loaded: a November build read nine months
+    for every unit, 40-60 ms a large table, against 15 ms now."""
     key, measures = FACTS[name]
     table = name.split(".")[1]
     cols = ", ".join(f"{m}_ytd double, {m}_ytd_py double" for m in measures)
@@ -153,17 +154,23 @@ def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date) -> None:
             select {key}, period, year, {values} from {name}
             where period = cast($lo::date - interval 1 month as date) and month($lo::date) > 1
         ),
+        wanted as (
+            select distinct {key}
+            from staging.{FACT_FORMS[name].table}_typed as s
+            anti join month_before as m using ({key})
+            where s.period between $lo and $hi
+        ),
         earlier as (
             select {key}, max(period) as period, max(year) as year, {latest}
             from {name} as c
-            anti join month_before as m using ({key})
+            semi join wanted using ({key})
             where c.period >= make_date(year($lo::date), 1, 1)
                 and c.period < cast($lo::date - interval 1 month as date)
             group by all
         )
         select * from month_before
         union all
-        select * from earlier""", {"lo": lo})
+        select * from earlier""", {"lo": lo, "hi": hi})
 
 
 def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -251,7 +258,7 @@ def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date,
             con.execute("drop table if exists core.register_year")
             con.execute(f"alter table core.register_year{NEXT} rename to register_year")
         for name, (lo, hi) in ranges.items():
-            _prior(con, name, lo)
+            _prior(con, name, lo, hi)
             con.execute(f"delete from {name} where period between ? and ?", [lo, hi])
             sql = model_sql(name, single_period=lo == hi, one_version=one_version(con, name, lo, hi))
             con.execute(f"insert into {name} by name {sql}", {"lo": lo, "hi": hi})
