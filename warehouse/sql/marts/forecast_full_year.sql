@@ -12,8 +12,10 @@ with factors as (
     where as_of = $as_of::date
 ),
 
+-- Sums and means of floats in a fixed order (list_sum / list_avg over an ordered list): as parallel
+-- aggregates their last bits followed the threads, and the same forecast stored twice differed.
 path_totals as (
-    select p.series_id, p.path, sum(p.value * f.reconcile_factor) as rest
+    select p.series_id, p.path, list_sum(list(p.value * f.reconcile_factor order by p.period)) as rest
     from _fc_paths as p
     join _fc_series as s using (series_id)
     join factors as f using (indicator_id, breakdown, member, period)
@@ -23,6 +25,7 @@ path_totals as (
 outcomes as (
     select
         s.series_id,
+        t.path,
         t.rest,
         s.ytd_actual + t.rest as full_year,
         ((s.ytd_actual + t.rest) / nullif(s.base_full_year, 0) - 1) * 100 as growth
@@ -33,8 +36,8 @@ outcomes as (
 summary as (
     select
         series_id,
-        avg(rest) as rest_mean,
-        avg(full_year) as full_year_mean,
+        list_avg(list(rest order by path)) as rest_mean,
+        list_avg(list(full_year order by path)) as full_year_mean,
         quantile_cont(full_year, 0.10) as full_year_lo_80,
         quantile_cont(full_year, 0.90) as full_year_hi_80,
         quantile_cont(full_year, 0.025) as full_year_lo_95,

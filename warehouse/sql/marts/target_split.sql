@@ -38,8 +38,10 @@ industry as (
 
 pools as (
     select indicator_id,
-        coalesce(sum(override_full_year) filter (where override_growth_pct is not null), 0) as overridden,
-        sum(weight) filter (where override_growth_pct is null) as free_weight,
+        -- in a fixed order, as the sums over paths below (the same split stored twice is the same bits)
+        coalesce(list_sum(list(override_full_year order by member) filter (where override_growth_pct is not null)), 0)
+            as overridden,
+        list_sum(list(weight order by member) filter (where override_growth_pct is null)) as free_weight,
         count(*) filter (where override_growth_pct is null) as n_free
     from industry
     group by indicator_id
@@ -59,7 +61,7 @@ shares as (
 
 rests as (
     -- each series' rest of year per path, reconciled as in forecast_full_year.sql
-    select p.series_id, p.path, sum(p.value * f.reconcile_factor) as rest
+    select p.series_id, p.path, list_sum(list(p.value * f.reconcile_factor order by p.period)) as rest
     from _fc_paths as p
     join _fc_series as s using (series_id)
     join factors as f using (indicator_id, breakdown, member, period)
@@ -77,7 +79,8 @@ scaled as (
     select sh.indicator_id, sh.member,
         coalesce(r.rest, sh.full_year_mean - sh.ytd_actual) * zp.zone_rest
             / nullif(sum(coalesce(r.rest, sh.full_year_mean - sh.ytd_actual))
-                     over (partition by sh.indicator_id, zp.path), 0) as rest
+                     over (partition by sh.indicator_id, zp.path order by sh.member
+                           rows between unbounded preceding and unbounded following), 0) as rest
     from shares as sh
     join zone_paths as zp using (indicator_id)
     left join rests as r on r.series_id = sh.series_id and r.path = zp.path
