@@ -158,8 +158,7 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, period: dt.date) -> tuple[list
 
 def gather(con: duckdb.DuckDBPyConnection, period: dt.date) -> ReportData:
     """Evaluate what is missing, then read every table of the report for the period."""
-    from warehouse.marts_schema import ensure_marts
-    from warehouse.marts_schema import ensure_views
+    from warehouse.marts_schema import ensure_marts, ensure_views
 
     check_filings(con, period)
     ensure_marts(con)

@@ -85,10 +85,10 @@ def _source(table: str, one_version: bool) -> str:
 
 def one_version(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date | None = None,
                 hi: dt.date | None = None) -> bool:
-    """Whether every key that the build of `name` reads has a single version in staging: each
-    period it reads (lo..hi and the same months a year earlier), or each register year, came in
-    one load. A load's keys are unique (a repeated key is rejected), so keys of different loads
-    can only meet in a period (year) two loads share."""
+    """Whether each period the build of `name` reads (lo..hi and the same months a year earlier),
+    or each register year, came in a single load. The view choosing versions then picks, for every
+    key, the rows of that one load: the typed rows as they are. (Key fields are required, so never
+    NULL, and a load rejects a repeated key: warehouse/spec.py, warehouse/typing.py.)"""
     if name == "core.register_year":
         return con.execute("select coalesce(max(n), 0) <= 1 from (select count(distinct _load_id) as n "
                            "from staging.register_typed group by year)").fetchone()[0]

@@ -137,10 +137,15 @@ def create_table_as(con: duckdb.DuckDBPyConnection, name: str, sql: str, params:
         con.execute(f"create or replace table {name} as {sql}", params)
         return
     columns = con.execute(f"select column_name, column_type from (describe {sql})", params).fetchall()
-    con.execute(f"create or replace table {name} ("
-                + ", ".join(f'"{c}" {t}' + (" using compression zstd" if c in zstd and t == "VARCHAR" else "")
-                            for c, t in columns) + ")")
+    con.execute(f"create or replace table {name} ({columns_ddl(columns, zstd)})")
     con.execute(f"insert into {name} {sql}", params)
+
+
+def columns_ddl(columns: Collection[tuple[str, str]], zstd: Collection[str] = ()) -> str:
+    """The column list of a create table: (name, type) pairs, the VARCHAR columns named in `zstd`
+    stored with zstd (see create_table_as)."""
+    return ", ".join(f'"{c}" {t}' + (" using compression zstd" if c in zstd and t.upper() == "VARCHAR" else "")
+                     for c, t in columns)
 
 
 def raw_columns(form: FormSpec) -> list[tuple[str, str]]:

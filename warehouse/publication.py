@@ -94,8 +94,7 @@ def publish_period(con: duckdb.DuckDBPyConnection, period: dt.date, exports_dir:
     folder); one transaction for the marts, then the file (written atomically)."""
     from warehouse.exports import export_indicators
 
-    ensure_marts(con)
-    evaluate(con, period, min_coverage)
+    evaluate(con, period, min_coverage)     # declares the mart tables first (ensure_marts)
     con.execute("begin transaction")
     try:
         last = latest_vintage(con, period)

@@ -227,6 +227,10 @@ def _form(name: str, raw: dict) -> FormSpec:
     key = tuple(raw.get("key", ()))
     if not _IDENT.match(table) or not set(key) <= set(fields):
         raise SpecError(f"forms.yaml: form {name!r} has a bad table name or key")
+    if optional := [k for k in key if not fields[k].required]:
+        # a blank key would never join the view that picks each key's version, and the build's
+        # shortcut past that view (warehouse.build.one_version) relies on keys being whole
+        raise SpecError(f"forms.yaml: form {name!r}: key field(s) {', '.join(optional)} must be required")
     return FormSpec(name=name, code=str(raw.get("code", name)), label_zh=raw.get("label_zh", name),
                     table=table, unit=raw.get("unit"), key=key,
                     january_exempt=bool(raw.get("january_exempt")), fields=fields,

@@ -13,7 +13,7 @@ import hashlib
 
 import duckdb
 
-from warehouse.db import read_sql, render_sql, sql_literal
+from warehouse.db import columns_ddl, read_sql, render_sql, sql_literal
 from warehouse.spec import Contract, FieldSpec, FormSpec
 from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes
 
@@ -59,9 +59,7 @@ def typed_columns(form: FormSpec) -> list[tuple[str, str]]:
 def typed_ddl(form: FormSpec, identifiers: set[str]) -> str:
     """The typed table, empty, declared from the contract; its identifiers (credit codes, project
     ids) stored with zstd, as warehouse.db.create_table_as stores them in core."""
-    return (f"create or replace table staging.{form.table}_typed ("
-            + ", ".join(f'"{c}" {t}' + (" using compression zstd" if c in identifiers and t == "varchar" else "")
-                        for c, t in typed_columns(form)) + ")")
+    return f"create or replace table staging.{form.table}_typed ({columns_ddl(typed_columns(form), identifiers)})"
 
 
 def _fingerprint(form: FormSpec) -> str:

@@ -126,6 +126,8 @@ def test_the_long_views_carry_every_declared_measure():
     ("pad: 4, aliases: [行业代码, 国民经济行业代码, gbt4754_code]}\n      local_industry",
      "pad: four, aliases: [行业代码, 国民经济行业代码, gbt4754_code]}\n      local_industry", "pad a width"),
     ("      sei_flag: {type: bool, default: false,", "      sei_flag: {type: bool, codes: {y: [是]},", "only on text"),
+    ("      project_id: {type: text, required: true,", "      project_id: {type: text,",
+     "key field.s. project_id must be required"),
 ])
 def test_a_contract_whose_facts_or_typing_name_what_it_lacks_is_refused(tmp_path, old, new, message):
     if message is None:       # a field the form has, though not a year-to-date one: accepted
