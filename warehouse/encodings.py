@@ -86,6 +86,8 @@ def transcode(path: Path, encoding: str, workdir: Path) -> Path:
     side by side keep both cores; when the child cannot run or refuses the bytes, the pass runs
     here, which names the row."""
     out = workdir / (path.stem + ".utf8.csv")
+    if not sys.executable:            # an embedded interpreter: no child to start
+        return transcode_here(path, encoding, workdir)
     try:
         done = subprocess.run([sys.executable, "-I", "-S", "-c", _CHILD, str(path), str(out), encoding, str(_CHUNK)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
