@@ -63,48 +63,41 @@ def check_decodes(path: Path, encoding: str) -> None:
             raise FileError(f"{path.name}: ends inside a multi-byte {encoding} character (truncated?)") from err
 
 
-# The transcoder as a child interpreter runs it: the same codec, outside this process. A decode in
-# this process holds the GIL for each chunk (about 30 ms a 4 MiB chunk), so the two GB18030 files
-# of a month, loading side by side, took turns at it and the other load's DuckDB calls waited to
-# return. In the child they decode on both cores: a month of the 200k-enterprise zone loads in a
-# median 3.47 s against 3.55 s (8 alternating runs each); the decode itself is 0.14 s a file. The
-# child starts in about 10 ms (-I -S: no site packages).
-_CHILD = """
-import codecs, sys
-src, dst, encoding, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-with open(src, "rb") as fh, open(dst, "wb") as out:
-    while chunk := fh.read(size):
-        out.write(decoder.decode(chunk).encode("utf-8"))
-    out.write(decoder.decode(b"", final=True).encode("utf-8"))
-"""
-
-
+# The copy is made by a child interpreter running this file (the `__main__` block below: the same
+# transcode_here, outside this process). A decode in this process holds the GIL for each chunk
+# (about 30 ms a 4 MiB chunk), so the two GB18030 files of a month, loading side by side, took
+# turns at it and the other load's DuckDB calls waited to return. In the child they decode on both
+# cores: a month of the 200k-enterprise zone loads in a median 3.47 s against 3.55 s (8 alternating
+# runs each); the decode itself is 0.14 s a file. The child imports only the standard library
+# (-I -S: no site packages, and this folder is not put on its path).
 def transcode(path: Path, encoding: str, workdir: Path) -> Path:
     """A UTF-8 copy DuckDB can read (it reads no GB18030), decoded strictly in one pass: a bad byte
-    raises FileError naming its row. The pass runs in a child interpreter (see _CHILD) so that loads
+    raises FileError naming its row. The pass runs in a child interpreter (see above) so that loads
     side by side keep both cores; when the child cannot run or refuses the bytes, the pass runs
     here, which names the row."""
-    out = workdir / (path.stem + ".utf8.csv")
-    if not sys.executable:            # an embedded interpreter: no child to start
-        return transcode_here(path, encoding, workdir)
-    try:
-        done = subprocess.run([sys.executable, "-I", "-S", "-c", _CHILD, str(path), str(out), encoding, str(_CHUNK)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if done.returncode == 0:
-            return out
-    except OSError:
-        pass
+    if sys.executable:                # else an embedded interpreter: no child to start
+        try:
+            done = subprocess.run([sys.executable, "-I", "-S", __file__, str(path), encoding, str(workdir),
+                                   str(_CHUNK)],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if done.returncode == 0:
+                return _copy_path(path, workdir)
+        except OSError:
+            pass
     return transcode_here(path, encoding, workdir)
 
 
-def transcode_here(path: Path, encoding: str, workdir: Path) -> Path:
-    """transcode in this process."""
-    out = workdir / (path.stem + ".utf8.csv")
+def _copy_path(path: Path, workdir: Path) -> Path:
+    return workdir / (path.stem + ".utf8.csv")
+
+
+def transcode_here(path: Path, encoding: str, workdir: Path, chunk_size: int | None = None) -> Path:
+    """transcode in this process (`chunk_size`: bytes decoded at a time, default _CHUNK)."""
+    out = _copy_path(path, workdir)
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     lines = 0
     with path.open("rb") as src, out.open("wb") as dst:
-        while chunk := src.read(_CHUNK):
+        while chunk := src.read(chunk_size or _CHUNK):
             try:
                 dst.write(decoder.decode(chunk).encode("utf-8"))
             except UnicodeDecodeError as err:
@@ -121,3 +114,7 @@ def mismatch(path: Path, declared: str | None, err: FileError) -> FileError:
     if declared:
         return FileError(f"{err} (declared encoding {declared!r} does not match the file)")
     return FileError(f"{path.name}: not UTF-8 and not GB18030/GBK; cannot tell its encoding ({err})")
+
+
+if __name__ == "__main__":      # the child of transcode: source, encoding, folder, chunk size
+    transcode_here(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))
