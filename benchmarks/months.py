@@ -12,7 +12,8 @@ own line, not part of the monthly figures; `--registers first` loads them all be
 the months load one at a time onto the SAME warehouse file, each in a fresh child process, with
 "today" pinned to the month after the last one (so that every month generated has ended):
   (a) warehouse.batch.ingest_paths of that month's folder: wall and CPU seconds, when the loads were
-      done, the refresh (its build, its other steps), the build kind, peak RSS, file size after;
+      done, the build (which starts while files still load) and what was left of it after the
+      loads, the build kind, peak RSS, file size after;
   (b) right after it, in its own child: DuckDB read_csv of that month's files into a fresh file
       (GB18030 from UTF-8 copies, XLSX from a CSV copy, both made untimed), for the ratio.
 Prints one line per month and a summary against the targets of issue #15; `--indicators` then
@@ -160,12 +161,14 @@ def _timed(module, name: str, spent: dict[str, float]) -> None:
     """Wrap module.name so its seconds add up in spent[name] (instrumentation only, behaviour unchanged)."""
     inner = getattr(module, name)
 
+    key = "finish" if name in ("finish", "refresh") else name
+
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
         try:
             return inner(*args, **kwargs)
         finally:
-            spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+            spent[key] = spent.get(key, 0.0) + time.perf_counter() - started
 
     setattr(module, name, wrapper)
 
@@ -177,11 +180,12 @@ def run_month(db: str, folder: str, today: str, queue) -> None:
     import warehouse.batch
     import warehouse.refresh
 
-    # the refresh as the batch calls it: through warehouse.materialize (older versions: directly)
-    caller = warehouse.batch if hasattr(warehouse.batch, "refresh") else importlib.import_module("warehouse.materialize")
+    # what is left of the build once the files are in (Rebuild.finish; older versions: the whole refresh)
     spent: dict[str, float] = {}
-    for module, name in ((caller, "refresh"), (warehouse.batch, "republish"),
-                         (warehouse.refresh, "_touched"), (warehouse.refresh, "record_supersession")):
+    finish = ((warehouse.refresh.Rebuild, "finish") if hasattr(warehouse.refresh, "Rebuild") else
+              (warehouse.batch if hasattr(warehouse.batch, "refresh") else importlib.import_module("warehouse.materialize"),
+               "refresh"))
+    for module, name in (finish, (warehouse.refresh, "record_supersession")):
         _timed(module, name, spent)
     done: list[float] = []
     cpu, started = _cpu(), time.perf_counter()
@@ -225,20 +229,20 @@ def run_indicators(db: str, period: str, queue) -> None:
 
 
 HEADER = (f"{'#':>3} {'period':<8}{'ingest':>8}{'CPU':>7}{'loads':>7}{'build':>7}  {'kind':<16}"
-          f"{'touch':>6}{'supers':>7}{'commit':>7}{'other':>7}{'read_csv':>9}{'ratio':>7}{'peak RSS':>10}{'file':>10}")
+          f"{'finish':>7}{'supers':>7}{'other':>7}{'read_csv':>9}{'ratio':>7}{'peak RSS':>10}{'file':>10}")
 
 
 def month_line(i: int, year: int, month: int, r: dict, b: dict) -> str:
-    """One month: ingest wall and CPU, loads done at, build, kind (periods rebuilt), the refresh's
-    _touched and record_supersession, the rest of the refresh (`commit`: the build's commit, with
-    DuckDB's automatic checkpoint when the write-ahead log has grown past its threshold, and the
-    queries around the build), the rest after the refresh (republish, close)."""
+    """One month: ingest wall and CPU, when the last file was in (`loads`), the build (from its
+    first table, which may start while files still load, to its end), kind (periods rebuilt), what
+    was left of the build once the files were in (`finish`: the tables not built yet, the last
+    transaction, the supersession warnings, of which `supers`), the rest (`other`: the start before
+    the first load, republish, DuckDB's checkpoint at close)."""
     s = r["spent"]
-    other = r["wall"] - r["loads"] - s.get("refresh", 0.0)
-    commit = s.get("refresh", 0.0) - r["build"] - s.get("_touched", 0.0) - s.get("record_supersession", 0.0)
+    other = r["wall"] - r["loads"] - s.get("finish", 0.0)
     kind = f"{r['kind']}({r['periods']})"
     return (f"{i:>3} {year}-{month:02d}{r['wall']:>8.2f}{r['cpu']:>7.1f}{r['loads']:>7.2f}{r['build']:>7.2f}  "
-            f"{kind:<16}{s.get('_touched', 0):>6.2f}{s.get('record_supersession', 0):>7.2f}{commit:>7.2f}{other:>7.2f}"
+            f"{kind:<16}{s.get('finish', 0):>7.2f}{s.get('record_supersession', 0):>7.2f}{other:>7.2f}"
             f"{b['wall']:>9.2f}{r['wall'] / b['wall']:>7.2f}{mib(r['peak_kib']):>10}{r['size'] / 2**20:>6,.0f} MiB")
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import duckdb
 
 from warehouse.db import init_schema, session
 from warehouse.ingest import LoadResult, load_file, sha256_of
+from warehouse.layout import locate
 from warehouse.materialize import materialize
 from warehouse.publication import Publication, republish
-from warehouse.refresh import Refresh
+from warehouse.readers import peek_form
+from warehouse.refresh import Rebuild, Refresh
 from warehouse.spec import load_contract
 
 # names a folder holds that are not filings: listed as not read, with the reason, never loaded
@@ -91,6 +94,71 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], digests: Iterable[s
     return [(f, d, row[0]) for f, d, row in zip(files, digests, first)]
 
 
+class _EarlyBuilds:
+    """Builds each core table while the batch's other files load, as soon as no file still loading
+    can be of a form the table reads: a file's form is known once its header is matched
+    (load_file's `on_form`), or when it is done (None: it brought no rows), and a text file's is
+    assumed from its first lines before it starts (readers.peek_form). Each table builds on a
+    cursor of its own; `Rebuild.finish` builds again any table a later load of its forms
+    outdated, so starting early never changes what core holds, only when it is ready."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, rebuild: Rebuild, plan: list[tuple[Path, str, int]],
+                 hints: list[str | None], workers: int) -> None:
+        self.con, self.rebuild = con, rebuild
+        self.waiting = {load_id for _, _, load_id in plan}      # files not done
+        first: dict[str, int] = {}
+        # a file repeating the bytes of an earlier one of the batch is of the same form
+        self.twin = {load_id: first.setdefault(digest, load_id) for _, digest, load_id in plan if digest}
+        # the form a text file's first lines name (readers.peek_form): assumed until the load says
+        self.hints = {load_id: hint for (_, _, load_id), hint in zip(plan, hints) if hint}
+        self.forms: dict[int, str | None] = {}
+        self.pending = list(rebuild.tables)
+        self.futures: list[Future] = []
+        self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="zonestat-build")
+        self.lock = threading.Lock()
+
+    def form_known(self, load_id: int, code: str | None) -> None:
+        with self.lock:
+            self.forms[load_id] = code
+            self._start_ready()
+
+    def done(self, load_id: int, code: str | None) -> None:
+        with self.lock:
+            self.forms[load_id] = code
+            self.waiting.discard(load_id)
+            self._start_ready()
+
+    def _form(self, load_id: int, unknown: object) -> object:
+        """The file's form as its load told it, else its twin's, else as its (or its twin's) first
+        lines name it; `unknown` when none of these is known yet."""
+        twin = self.twin.get(load_id, load_id)
+        for known, key in ((self.forms, load_id), (self.forms, twin), (self.hints, load_id), (self.hints, twin)):
+            if key in known:
+                return known[key]
+        return unknown
+
+    def _start_ready(self) -> None:
+        unknown = object()
+        forms = {self._form(lid, unknown) for lid in self.waiting}
+        for name in list(self.pending):
+            if unknown not in forms and not forms & self.rebuild.inputs[name]:
+                self.pending.remove(name)
+                self.futures.append(self.pool.submit(self._build, name))
+
+    def _build(self, name: str) -> None:
+        cursor = self.con.cursor()
+        try:
+            self.rebuild.build_table(cursor, name)
+        finally:
+            cursor.close()
+
+    def wait(self) -> None:
+        """Every table started has been built (or its error is raised)."""
+        self.pool.shutdown(wait=True)
+        for future in self.futures:
+            future.result()
+
+
 def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = None,
                  on_file: Callable[[LoadResult], None] | None = None, workers: int = 2,
                  exports_dir: Path | None = None, today: dt.date | None = None) -> BatchResult:
@@ -101,6 +169,8 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
     Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
     transactions concurrently; each releases the GIL while it works). A file whose bytes repeat
     an earlier file of the batch waits until the rest are in, so it is recognised and skipped.
+    With more than one worker, each core table is built as soon as the files of the forms it
+    reads are in, while the others still load (_EarlyBuilds); the refresh then finishes the rest.
     `today` decides which months have ended (default: today in Asia/Shanghai)."""
     paths = list(paths)
     batch = BatchResult(not_read=not_read(paths))
@@ -109,32 +179,46 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
     with session(db_path) as con:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # hashlib releases the GIL:
             digests = pool.map(lambda f: sha256_of(f) if f.is_file() else "", files)   # hash meanwhile
+            hints = pool.map(lambda f: peek_form(f, encoding, lambda rows: locate(rows, contract)), files)
             init_schema(con, contract)
+            rebuild = Rebuild(con, contract)
             plan = _plan(con, files, digests)
+            hints = list(hints)
         seen: set[str] = set()
         first_pass = [p for p in plan if not (p[1] and (p[1] in seen or seen.add(p[1])))]
         repeats = [p for p in plan if p not in first_pass]
         results: dict[int, LoadResult] = {}
+        early = _EarlyBuilds(con, rebuild, plan, hints, workers) if workers > 1 else None
 
         def load(item: tuple[Path, str, int]) -> LoadResult:
             path, digest, load_id = item
             cursor = con.cursor()
             try:
-                return load_file(cursor, path, encoding, contract, load_id=load_id, digest=digest, today=today)
+                return load_file(cursor, path, encoding, contract, load_id=load_id, digest=digest, today=today,
+                                 on_form=(lambda code: early.form_known(load_id, code)) if early else None)
             finally:
                 cursor.close()
 
-        for group in (first_pass, repeats):
-            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                # largest first, so the workers finish together (ids already fix the revision order)
-                group = sorted(group, key=lambda item: -_size(item[0]))
-                futures = {pool.submit(load, item): item[2] for item in group}
-                for future in as_completed(futures):
-                    results[futures[future]] = result = future.result()
-                    if on_file:
-                        on_file(result)
+        try:
+            for group in (first_pass, repeats):
+                with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                    # largest first, so the workers finish together (ids already fix the revision order)
+                    group = sorted(group, key=lambda item: -_size(item[0]))
+                    futures = {pool.submit(load, item): item[2] for item in group}
+                    for future in as_completed(futures):
+                        results[futures[future]] = result = future.result()
+                        if early:
+                            early.done(futures[future], result.form if result.status == "loaded" else None)
+                        if on_file:
+                            on_file(result)
+        finally:
+            if early:         # no build left running on the connection, whatever happened
+                early.pool.shutdown(wait=True)
+        if early:
+            early.wait()
         batch.results = [results[load_id] for _, _, load_id in plan]
-        batch.refreshed = materialize(con, contract, declared=True)    # core, the catalog, the views
+        # core (what the early builds left), the catalog, the views
+        batch.refreshed = materialize(con, contract, declared=True, rebuild=rebuild, workers=3 if workers > 1 else 1)
         if batch.refreshed.changed or con.execute("select count(*) from meta.pending_publication").fetchone()[0]:
             # published periods whose figures the loads changed: marts, vintage and export, now
             loaded = sorted(r.load_id for r in batch.results if r.status == "loaded")

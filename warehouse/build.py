@@ -1,15 +1,16 @@
-"""Building core and the mart views from staging: all or nothing, in one explicit order.
+"""Building core and the mart views from staging, in one explicit order.
 
-A full build writes each core table beside the live one (core.<table>__next), three at a time on
-their own cursors; one short transaction then swaps them all in, creates the views and records the
-build. A build killed before the swap leaves core as it was (the next run overwrites the __next
-tables).
+A full build writes each core table beside the live one (core.<table>__next), side by side on
+their own cursors; one short transaction then swaps them all in (`swap_in`), creates the views and
+records the build. A build killed before the swap leaves core as it was (the next run overwrites
+the __next tables).
 
-An incremental build (`build_range`) recomputes only the periods a load touched, per fact table:
+An incremental build (`build_facts`) recomputes only the periods a load touched, per fact table:
 from the first touched month to the last month filed (the later months of a year derive their 本月
 from it, the next year's bases from it), reading staging for those periods and the year before,
-and core's own earlier filings of the year (the temp table prior_<table>) for the month derivation. It gives
-the same rows as a full build (property test) in one transaction.
+and core's own earlier filings of the year (the temp table prior_<table>) for the month derivation.
+It gives the same rows as a full build (property test). Which tables to build, when, and in which
+transactions is warehouse/refresh.py's: `build` here is the full build in one go.
 """
 from __future__ import annotations
 
@@ -173,16 +174,21 @@ def _prior(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date, hi: dt.date) 
         select * from earlier""", {"lo": lo, "hi": hi})
 
 
-def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Write core table `name` in full beside the live one (core.<table>__next), on `con` (a
+    cursor of its own when tables are written side by side)."""
     schema, table = name.split(".")
+    # not `preserve_insertion_order = false`, 4% faster here: that setting is global to the
+    # database instance and would stay on for every later query of the process
+    params = {"lo": EVERYTHING[0], "hi": EVERYTHING[1]} if name in FACTS else None
+    create_table_as(con, f"{schema}.{table}{NEXT}", model_sql(name, _one_period(con, name), False, one_version(con, name)),
+                    params, IDENTIFIERS)
+
+
+def _write_next(con: duckdb.DuckDBPyConnection, name: str) -> None:
     cursor = con.cursor()
     try:
-        # not `preserve_insertion_order = false`, 4% faster here: that setting is global to the
-        # database instance and would stay on for every later query of the process
-        params = {"lo": EVERYTHING[0], "hi": EVERYTHING[1]} if name in FACTS else None
-        create_table_as(cursor, f"{schema}.{table}{NEXT}",
-                        model_sql(name, _one_period(cursor, name), False, one_version(cursor, name)), params,
-                        IDENTIFIERS)
+        write_next(cursor, name)
     finally:
         cursor.close()
 
@@ -196,18 +202,37 @@ def _one_period(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return con.execute(f"select count(distinct period) <= 1 from staging.{table}_typed").fetchone()[0]
 
 
-def _record(con: duckdb.DuckDBPyConnection, started: float, kind: str, periods: int) -> float:
-    seconds = time.perf_counter() - started
+def record_build(con: duckdb.DuckDBPyConnection, seconds: float, kind: str, periods: int,
+                 max_load_id: int | None = None) -> None:
+    """meta.builds: a build of `kind` covering the loads up to `max_load_id` (default: every load
+    loaded), with its seconds and fingerprint (the caller's transaction)."""
     con.execute("insert into meta.builds (built_at, max_load_id, seconds, kind, fingerprint, periods) "
-                "select now()::timestamp, coalesce(max(load_id), 0), ?, ?, ?, ? from audit.loads "
-                "where status = 'loaded'", [seconds, kind, fingerprint(), periods])
-    return seconds
+                "select now()::timestamp, coalesce(?, max(load_id), 0), ?, ?, ?, ? from audit.loads "
+                "where status = 'loaded'", [max_load_id, seconds, kind, fingerprint(), periods])
 
 
-def _queue(con: duckdb.DuckDBPyConnection, selects: list[tuple[str, list]]) -> None:
-    """The periods this build changed, for the refresh of published figures (same transaction)."""
-    con.execute("insert or replace into meta.pending_publication select period, now()::timestamp from ("
-                + " union ".join(sql for sql, _ in selects) + ")", [p for _, params in selects for p in params])
+def queue_publication(con: duckdb.DuckDBPyConnection, selects: list[tuple[str, list]]) -> None:
+    """The periods a build changed, for the refresh of published figures (the build's transaction)."""
+    if selects:
+        con.execute("insert or replace into meta.pending_publication select period, now()::timestamp from ("
+                    + " union ".join(sql for sql, _ in selects) + ")", [p for _, params in selects for p in params])
+
+
+def swap_in(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Put the __next tables of `names` in place of the live ones and (re)create the build's views,
+    in build order (the caller's transaction: a full build's last, short step)."""
+    for name in names:
+        schema, table = name.split(".")
+        if name in VIEWS:
+            replace_view(con, name, model_sql(name))
+        else:
+            con.execute(f"drop table if exists {schema}.{table}")
+            con.execute(f"alter table {schema}.{table}{NEXT} rename to {table}")
+
+
+def drop_legacy(con: duckdb.DuckDBPyConnection) -> None:
+    for name in FACTS:      # earlier versions kept the incremental build's prior filings here
+        con.execute(f"drop table if exists meta.{PRIOR}{name.split('.')[1]}")
 
 
 def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, workers: int = 3) -> float:
@@ -218,23 +243,17 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, worker
     started = time.perf_counter()
     names = order or BUILD_ORDER
     load_industry_map(con)
-    for name in FACTS:      # earlier versions kept the incremental build's prior filings here
-        con.execute(f"drop table if exists meta.{PRIOR}{name.split('.')[1]}")
+    drop_legacy(con)
     tables = [n for n in names if n not in VIEWS]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for done in [pool.submit(_write_next, con, name) for name in tables]:
             done.result()
     con.execute("begin transaction")
     try:
-        for name in names:
-            schema, table = name.split(".")
-            if name in VIEWS:
-                replace_view(con, name, model_sql(name))
-            else:
-                con.execute(f"drop table if exists {schema}.{table}")
-                con.execute(f"alter table {schema}.{table}{NEXT} rename to {table}")
-        seconds = _record(con, started, "full", 0)
-        _queue(con, [(f"select distinct period from {n}", []) for n in FACTS])
+        swap_in(con, names)
+        seconds = time.perf_counter() - started
+        record_build(con, seconds, "full", 0)
+        queue_publication(con, [(f"select distinct period from {n}", []) for n in FACTS])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -242,43 +261,17 @@ def build(con: duckdb.DuckDBPyConnection, order: list[str] | None = None, worker
     return seconds
 
 
-def build_range(con: duckdb.DuckDBPyConnection, ranges: dict[str, tuple[dt.date, dt.date]],
-                register_years: list[int] | None = None) -> float:
-    """Recompute the given periods of the fact tables (name -> (first, last) month) from staging,
-    in one transaction; the rest of core stays as it is. With `register_years` (years a register
-    load brought), core.register_year is rebuilt too (written beside the live one first, swapped in
-    the same transaction) and the fact periods of those years and the next (whose scope and entry
-    into scope they decide) are queued for re-publication. Returns the seconds it took."""
-    started = time.perf_counter()
-    if register_years:
-        _write_next(con, "core.register_year")
-    con.execute("begin transaction")
+def build_facts(con: duckdb.DuckDBPyConnection, name: str, lo: dt.date, hi: dt.date) -> None:
+    """Recompute periods lo..hi of fact table `name` from staging (the caller's transaction): the
+    unit's filing before the range from core (`_prior`), then delete and insert the range. The
+    same rows as a full build (property tests)."""
     try:
-        if register_years:
-            con.execute("drop table if exists core.register_year")
-            con.execute(f"alter table core.register_year{NEXT} rename to register_year")
-        for name, (lo, hi) in ranges.items():
-            _prior(con, name, lo, hi)
-            con.execute(f"delete from {name} where period between ? and ?", [lo, hi])
-            sql = model_sql(name, single_period=lo == hi, one_version=one_version(con, name, lo, hi))
-            con.execute(f"insert into {name} by name {sql}", {"lo": lo, "hi": hi})
-        seconds = _record(con, started, "incremental", len(ranges) + bool(register_years))
-        selects = [(f"select distinct period from {n} where period between ? and ?", [lo, hi])
-                   for n, (lo, hi) in ranges.items()]
-        if register_years:
-            years = sorted({y for year in register_years for y in (year, year + 1)})
-            selects += [(f"select distinct period from {n} where list_contains(?, year(period))", [years])
-                        for n in FACTS]
-        if selects:
-            _queue(con, selects)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        _prior(con, name, lo, hi)
+        con.execute(f"delete from {name} where period between ? and ?", [lo, hi])
+        sql = model_sql(name, single_period=lo == hi, one_version=one_version(con, name, lo, hi))
+        con.execute(f"insert into {name} by name {sql}", {"lo": lo, "hi": hi})
     finally:
-        for name in ranges:
-            con.execute(f"drop table if exists temp.main.{PRIOR}{name.split('.')[1]}")
-    return seconds
+        con.execute(f"drop table if exists temp.main.{PRIOR}{name.split('.')[1]}")
 
 
 def needs_build(con: duckdb.DuckDBPyConnection) -> bool:

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -112,10 +113,12 @@ def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, diges
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract: Contract, load_id: int,
-          digest: str, started: dt.datetime, today: dt.date) -> LoadResult:
+          digest: str, started: dt.datetime, today: dt.date, on_form: Callable[[str], None] | None) -> LoadResult:
     """The steps of one load after its file is read, inside the caller's transaction."""
     read = with_implied_period(con, INCOMING, path, read)     # a month named in the title or file name
     match = _match(path, read, contract)
+    if on_form:
+        on_form(match.form.code)
     numeric = [f"c{pos}" for pos, name in match.columns.items() if match.form.fields[name].type in ("money", "number", "int")]
     bounds = Bounds(decimal_mark(con, INCOMING, numeric, read.delimiter), dt.date(contract.first_year, 1, 1),
                     today.replace(day=1), read.underscores)
@@ -136,12 +139,15 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None,
               contract: Contract | None = None, load_id: int | None = None,
-              digest: str | None = None, today: dt.date | None = None) -> LoadResult:
+              digest: str | None = None, today: dt.date | None = None,
+              on_form: Callable[[str], None] | None = None) -> LoadResult:
     """Load one file in one transaction; a failure leaves nothing but a 'failed' audit row.
 
     `load_id` may be reserved beforehand (batches load files side by side but keep file order:
     a later load id is a later revision); `digest` is the file's sha256 when already known;
-    `today` (default: today in Asia/Shanghai) decides which months have ended."""
+    `today` (default: today in Asia/Shanghai) decides which months have ended; `on_form` is told
+    the file's form (its code) as soon as its header is matched, before its rows are written (a
+    batch builds the core tables of the other forms meanwhile)."""
     contract = contract or load_contract()
     path = Path(path)
     started = dt.datetime.now()
@@ -158,7 +164,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
         return _fail(con, path, digest, started, err, load_id)
     con.execute("begin transaction")
     try:
-        result = _load(con, path, read, contract, load_id, digest, started, today or today_in_zone())
+        result = _load(con, path, read, contract, load_id, digest, started, today or today_in_zone(), on_form)
         con.execute("commit")
     except FileError as err:
         con.execute("rollback")

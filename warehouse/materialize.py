@@ -21,19 +21,22 @@ import duckdb
 from warehouse.catalog import write_meta
 from warehouse.db import init_schema
 from warehouse.marts_schema import ensure_views
-from warehouse.refresh import Refresh, refresh
+from warehouse.refresh import Rebuild, Refresh
 from warehouse.spec import Contract, load_contract
 
 
 def materialize(con: duckdb.DuckDBPyConnection, contract: Contract | None = None, *, declared: bool = False,
-                touched: dict[str, list[dt.date]] | None = None, full: bool = False) -> Refresh:
+                touched: dict[str, list[dt.date]] | None = None, full: bool = False,
+                rebuild: Rebuild | None = None, workers: int = 3) -> Refresh:
     """Bring every relation of the warehouse up to date, in order (the module docstring).
     `declared`: the caller has run step 1 on this connection already (a batch of loads does it
-    before its first load); `touched` and `full` go to warehouse.refresh. Returns the refresh."""
+    before its first load); `touched` and `full` go to warehouse.refresh, or `rebuild` is the
+    refresh the caller began (a batch builds tables while its files load) and this finishes it,
+    up to `workers` tables side by side. Returns the refresh."""
     contract = contract or load_contract()
     if not declared:
         init_schema(con, contract)
     write_meta(con)
-    refreshed = refresh(con, contract, touched=touched, full=full)
+    refreshed = (rebuild or Rebuild(con, contract, touched, full)).finish(con, workers)
     ensure_views(con)
     return refreshed

@@ -8,6 +8,7 @@ and blank lines skipped.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -202,6 +203,27 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate:
         raise FileError(f"{path.name}: not a readable Parquet file: {str(err).splitlines()[0]}") from err
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     return ReadResult(locate([(1, headers)]), rows, None)
+
+
+def peek_form(path: Path, encoding: str | None, locate: Locate) -> str | None:
+    """The form a text file's header names, from its first 256 KiB, or None when that is not known
+    cheaply (a workbook, an unreadable file, no form's header there). A hint for scheduling only
+    (a batch starts building the tables of the other forms): the load reads the whole file and
+    decides."""
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    try:
+        name = detect_encoding(path, encoding)
+        with path.open("rb") as fh:
+            head = fh.read(1 << 18)
+            more = bool(fh.read(1))
+        text = codecs.getincrementaldecoder(name)(errors="replace").decode(head)
+        if more:
+            text = text[:text.rfind("\n") + 1]          # whole lines only
+        _, layout, _ = choose_layout(preview(text.encode("utf-8")), locate)
+    except (FileError, LayoutError, LookupError, OSError, UnicodeError, ValueError):
+        return None
+    return layout.match.form.code if layout.match else None
 
 
 _WORKBOOK_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04")   # XLS (OLE2), XLSX (zip)

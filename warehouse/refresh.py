@@ -2,37 +2,59 @@
 
 One mechanism for two needs: the incremental build (a month's load costs the same in year five as
 in month one) and the refresh of published periods (a late filing or a correction changes what
-was published). `refresh` finds the loads core has not seen yet (load id above the last build's),
-the periods their rows fall in per form, and rebuilds:
+was published). A refresh (`Rebuild`) finds the loads core has not seen yet (load id above the
+last build's) and rebuilds, table by table:
 
 - in full when core's SQL changed since the last build (a new zonestat version), or when there is
-  no core yet;
-- else, per fact table, from the first touched month to the last month filed (build.build_range).
-  A register load rebuilds core.register_year (it decides every unit's scope by year) and counts
-  as touching the periods filed by the units it names for the first time (their filings were
-  held out of core until then); the published periods of its years and the next are refreshed.
+  no core yet: every core table is written beside the live one (core.<table>__next) and one short
+  transaction swaps them all in;
+- else, per fact table, from the first month its new rows touch to the last month filed (the
+  later months of a year derive their 本月 from it, the next year's bases from it), in its own
+  transaction. A register load rebuilds core.register_year (it decides every unit's scope by
+  year) and counts as touching the periods filed by the units it names for the first time (their
+  filings were held out of core until then); the published periods of its years and the next are
+  refreshed.
 
-It returns the core periods it changed, from which the published marts to refresh follow
-(warehouse/publication.py), and it records the rows that arrived superseded (an older version
-after a newer one) or in conflict (same precedence, other values) as load warnings.
+A table depends only on the forms it reads (its upstream in warehouse/registry.py: the fact table
+of B204-1 on B204-1 and the register, the register's table on the register). So a batch builds a
+table as soon as the files of those forms are in, while other files are still loading
+(`Rebuild.build_table`), and `Rebuild.finish` builds the rest: every table whose input loads are
+not all covered by what was built for it (a table built early and a file of its form that came
+later is built again). The last step, in one transaction, swaps in a full build's tables, records
+the build (meta.builds: up to which load core is built) and queues the periods it changed for
+re-publication. Each table's build reads staging as of its own transaction and is a function of
+it, so building one again gives the same rows: a run killed between tables leaves the loads
+pending (meta.builds not written) and the next refresh builds them (`needs_build`).
+
+`finish` returns the core periods changed, from which the published marts to refresh follow
+(warehouse/publication.py), and records the rows that arrived superseded (an older version after a
+newer one) or in conflict (same precedence, other values) as load warnings.
 """
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
 
-from warehouse.build import FACTS, FORM_OF, build, build_range, fingerprint
+from warehouse.build import (BUILD_ORDER, FACTS, FORM_OF, VIEWS, build_facts, drop_legacy, fingerprint,
+                             load_industry_map, queue_publication, record_build, swap_in, write_next)
+from warehouse.registry import relations
 from warehouse.spec import Contract, load_contract
 from warehouse.staging import LINEAGE
+
+REGISTER_YEAR = "core.register_year"
 
 
 @dataclass
 class Refresh:
     """What a refresh did: `kind` is none | full | incremental; `periods` the core periods changed
-    per fact table (a full build: every period); `seconds` the build's time."""
+    per fact table (a full build: every period); `seconds` the build's time (from its first table
+    to its last step: with a batch, partly while files were still loading)."""
 
     kind: str = "none"
     periods: dict[str, list[dt.date]] = field(default_factory=dict)
@@ -56,16 +78,18 @@ def pending_loads(con: duckdb.DuckDBPyConnection, since: int) -> list[tuple[int,
                        "order by load_id", [since]).fetchall()
 
 
-def _touched(con: duckdb.DuckDBPyConnection, contract: Contract, loads: list[int]) -> dict[str, list[dt.date]]:
-    """Fact table -> the periods (not January) the given loads' rows fall in."""
-    out: dict[str, list[dt.date]] = {}
-    for name, form in FORM_OF.items():
-        table = contract.forms[form].table
-        rows = con.execute(f"select distinct period from staging.{table}_typed where list_contains(?, _load_id) "
-                           "and month(period) <> 1 order by period", [loads]).fetchall()
-        if rows:
-            out[name] = [r[0] for r in rows]
-    return out
+def input_forms(name: str, contract: Contract) -> frozenset[str]:
+    """The form codes whose staging core table `name` reads (its upstream in the registry)."""
+    by_relation = {f"staging.{f.table}{suffix}": f.code for f in contract.forms.values() for suffix in ("", "_typed")}
+    return frozenset(by_relation[u] for u in relations(contract)[name].upstream if u in by_relation)
+
+
+def _touched(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, loads: list[int]) -> list[dt.date]:
+    """The periods (not January) the given loads' rows fall in, in fact table `name`'s form."""
+    table = contract.forms[FORM_OF[name]].table
+    return [r[0] for r in con.execute(f"select distinct period from staging.{table}_typed where "
+                                      "list_contains(?, _load_id) and month(period) <> 1 order by period",
+                                      [loads]).fetchall()]
 
 
 def _register_years(con: duckdb.DuckDBPyConnection, loads: list[int]) -> list[int]:
@@ -73,43 +97,184 @@ def _register_years(con: duckdb.DuckDBPyConnection, loads: list[int]) -> list[in
                                       "where list_contains(?, _load_id) order by year", [loads]).fetchall()]
 
 
-def _newcomers(con: duckdb.DuckDBPyConnection, contract: Contract, loads: list[int]) -> dict[str, list[dt.date]]:
-    """Fact table -> the periods filed by units the given register loads name for the first time:
-    a filer outside every register is held out of core, so its filings enter core now. (A unit
-    never leaves: every revision of the register stays in staging.)"""
-    con.execute("create or replace temp table _newcomers as "
-                "select distinct enterprise_id from staging.register_typed where list_contains($loads, _load_id) "
-                "except select enterprise_id from staging.register_typed where not list_contains($loads, _load_id)",
-                {"loads": loads})
-    out: dict[str, list[dt.date]] = {}
-    for name, form in FORM_OF.items():
-        if FACTS[name][0] != "enterprise_id":
-            continue
-        rows = con.execute(f"select distinct period from staging.{contract.forms[form].table}_typed "
-                           "semi join _newcomers using (enterprise_id) where month(period) <> 1 order by period").fetchall()
-        if rows:
-            out[name] = [r[0] for r in rows]
-    con.execute("drop table _newcomers")
-    return out
+def _newcomers(con: duckdb.DuckDBPyConnection, contract: Contract, name: str, loads: list[int]) -> list[dt.date]:
+    """The periods of fact table `name` filed by units the given register loads name for the first
+    time: a filer outside every register is held out of core, so its filings enter core now. (A
+    unit never leaves: every revision of the register stays in staging.)"""
+    if FACTS[name][0] != "enterprise_id":
+        return []
+    return [r[0] for r in con.execute(f"""
+        with newcomers as (
+            select distinct enterprise_id from staging.register_typed where list_contains($loads, _load_id)
+            except select enterprise_id from staging.register_typed where not list_contains($loads, _load_id)
+        )
+        select distinct period from staging.{contract.forms[FORM_OF[name]].table}_typed
+        semi join newcomers using (enterprise_id) where month(period) <> 1 order by period""",
+        {"loads": loads}).fetchall()]
 
 
 def _range(con: duckdb.DuckDBPyConnection, name: str, periods: list[dt.date]) -> tuple[dt.date, dt.date]:
     """From the first touched month to the last month filed: later months of that year derive
     their 本月 from it, and the next year's months their bases."""
-    table = FORM_OF[name]
-    last = con.execute(f"select max(period) from staging.{table}_typed").fetchone()[0]
+    last = con.execute(f"select max(period) from staging.{FORM_OF[name]}_typed").fetchone()[0]
     return min(periods), max(last or max(periods), max(periods))
 
 
 def _core_exists(con: duckdb.DuckDBPyConnection) -> bool:
     names = {r[0] for r in con.execute("select table_name from information_schema.tables "
                                        "where table_schema = 'core'").fetchall()}
-    return all(n.split(".")[1] in names for n in FACTS) and "register_year" in names
+    return all(n.split(".")[1] in names for n in FACTS) and REGISTER_YEAR.split(".")[1] in names
 
 
-def _all_periods(con: duckdb.DuckDBPyConnection) -> dict[str, list[dt.date]]:
-    return {name: [r[0] for r in con.execute(f"select distinct period from {name} order by period").fetchall()]
-            for name in FACTS}
+@dataclass
+class _Built:
+    """One table's build: the loads of its input forms it read, the range it rebuilt (incremental
+    fact table) and the register years it brought (register_year)."""
+
+    loads: frozenset[int]
+    span: tuple[dt.date, dt.date] | None = None
+    years: list[int] = field(default_factory=list)
+
+
+class Rebuild:
+    """One refresh of core, table by table (the module docstring). Decides at the start whether it
+    is full; `build_table` builds one table on a connection of its own (any thread, tables side
+    by side), `finish` builds what is left and records the build."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, contract: Contract | None = None,
+                 touched: dict[str, list[dt.date]] | None = None, full: bool = False) -> None:
+        self.contract = contract or load_contract()
+        self.since, built_with = last_build(con)
+        self.touched = touched or {}
+        self.full = full or built_with != fingerprint() or not _core_exists(con)
+        self.tables = [n for n in BUILD_ORDER if n not in VIEWS]
+        self.inputs = {n: input_forms(n, self.contract) for n in self.tables}
+        self.built: dict[str, _Built] = {}
+        self.started: float | None = None
+        self._lock = threading.Lock()
+        if self.full:
+            load_industry_map(con)       # core.register_year reads it
+            drop_legacy(con)
+
+    def _covered(self, con: duckdb.DuckDBPyConnection, name: str) -> frozenset[int]:
+        """The loads a build of `name` would read now: every loaded file of its input forms (a full
+        build), or those since the last build."""
+        since = -1 if self.full else self.since
+        codes = list(self.inputs[name])
+        return frozenset(r[0] for r in con.execute(
+            "select load_id from audit.loads where status = 'loaded' and load_id > ? and list_contains(?, form)",
+            [since, codes]).fetchall())
+
+    def current(self, con: duckdb.DuckDBPyConnection, name: str) -> bool:
+        """Whether what was built for `name` covers every load of its input forms."""
+        return name in self.built and self.built[name].loads == self._covered(con, name)
+
+    def build_table(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        """Build core table `name` from staging as it stands, in one transaction on `con` (a
+        cursor of its own when tables build side by side)."""
+        with self._lock:
+            if self.started is None:
+                self.started = time.perf_counter()
+        con.execute("begin transaction")
+        try:
+            loads = self._covered(con, name)
+            built = _Built(loads)
+            if self.full:
+                write_next(con, name)
+            elif name == REGISTER_YEAR:
+                built.years = _register_years(con, sorted(loads)) if loads else []
+                if built.years:
+                    write_next(con, name)
+                    swap_in(con, [name])
+            else:
+                built.span = self._build_facts(con, name, loads)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        with self._lock:
+            self.built[name] = built
+
+    def _build_facts(self, con: duckdb.DuckDBPyConnection, name: str,
+                     loads: frozenset[int]) -> tuple[dt.date, dt.date] | None:
+        """An incremental fact table: the periods its form's new loads touch, those filed by the
+        units new register loads name first, and those the caller gave (quarantine changes)."""
+        code = self.contract.forms[FORM_OF[name]].code
+        registers = self.contract.forms["register"].code
+        own = sorted(lid for lid in loads if lid in self._of_form(con, code))
+        new_units = sorted(lid for lid in loads if lid in self._of_form(con, registers))
+        periods = set(self.touched.get(name, []))
+        if own:
+            periods |= set(_touched(con, self.contract, name, own))
+        if new_units:
+            periods |= set(_newcomers(con, self.contract, name, new_units))
+        if not periods:
+            return None
+        lo, hi = _range(con, name, sorted(periods))
+        build_facts(con, name, lo, hi)
+        return lo, hi
+
+    def _of_form(self, con: duckdb.DuckDBPyConnection, code: str) -> set[int]:
+        return {r[0] for r in con.execute("select load_id from audit.loads where status = 'loaded' and "
+                                          "load_id > ? and form = ?", [self.since, code]).fetchall()}
+
+    def finish(self, con: duckdb.DuckDBPyConnection, workers: int = 3) -> Refresh:
+        """Build every table not built yet or whose input loads changed since (side by side, each on
+        a cursor of its own), then in one transaction swap in a full build, record the build and
+        queue the changed periods for re-publication; record superseded and conflicting rows."""
+        if self.started is None:
+            self.started = time.perf_counter()
+        stale = [n for n in self.tables if not self.current(con, n)]
+
+        def run(name: str) -> None:
+            cursor = con.cursor()
+            try:
+                self.build_table(cursor, name)
+            finally:
+                cursor.close()
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for done in [pool.submit(run, name) for name in stale]:
+                done.result()
+        result = Refresh()
+        spans = {n: b.span for n, b in self.built.items() if b.span}
+        years = sorted({y for b in self.built.values() for y in b.years})
+        if self.full:
+            result.kind = "full"
+        elif spans or years:
+            result.kind = "incremental"
+        con.execute("begin transaction")
+        try:
+            if result.kind == "full":
+                swap_in(con, BUILD_ORDER)
+                result.periods = {n: [r[0] for r in con.execute(f"select distinct period from {n} order by period")
+                                      .fetchall()] for n in FACTS}
+                selects = [(f"select distinct period from {n}", []) for n in FACTS]
+            else:
+                result.periods = {n: [r[0] for r in con.execute(f"select distinct period from {n} where period "
+                                                                "between ? and ? order by period", list(span)).fetchall()]
+                                  for n, span in spans.items()}
+                selects = [(f"select distinct period from {n} where period between ? and ?", list(span))
+                           for n, span in spans.items()]
+                if years:     # scope and entry into scope of those years and the next: their published figures
+                    scope = sorted({y for year in years for y in (year, year + 1)})
+                    for n in FACTS:
+                        result.periods[n] = sorted(set(result.periods.get(n, [])) | {r[0] for r in con.execute(
+                            f"select distinct period from {n} where list_contains(?, year(period))", [scope]).fetchall()})
+                    selects += [(f"select distinct period from {n} where list_contains(?, year(period))", [scope])
+                                for n in FACTS]
+            if result.kind != "none":
+                result.seconds = time.perf_counter() - self.started
+                record_build(con, result.seconds, result.kind, 0 if self.full else len(spans) + bool(years))
+                queue_publication(con, selects)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        loads = [lid for lid, _ in pending_loads(con, self.since)]
+        if loads:
+            result.superseded, result.conflicts = record_supersession(con, self.contract, loads)
+        return result
 
 
 def refresh(con: duckdb.DuckDBPyConnection, contract: Contract | None = None,
@@ -117,35 +282,7 @@ def refresh(con: duckdb.DuckDBPyConnection, contract: Contract | None = None,
     """Build what the new loads (and `touched`: fact table -> periods, e.g. rows the validation
     gate quarantined or released) changed; in full when needed. Safe to re-run: a build killed
     midway leaves the loads pending, and the next refresh builds them."""
-    contract = contract or load_contract()
-    since, built_with = last_build(con)
-    loads = pending_loads(con, since)
-    periods = _touched(con, contract, [lid for lid, _ in loads]) if loads else {}
-    for name, extra in (touched or {}).items():
-        periods[name] = sorted(set(periods.get(name, [])) | set(extra))
-    result = Refresh()
-    registers = [lid for lid, form in loads if form == contract.forms["register"].code]
-    if full or built_with != fingerprint() or not _core_exists(con):
-        result.kind, result.seconds = "full", build(con)
-        result.periods = _all_periods(con)
-    years = _register_years(con, registers) if registers and result.kind == "none" else []
-    if years:
-        for name, extra in _newcomers(con, contract, registers).items():
-            periods[name] = sorted(set(periods.get(name, [])) | set(extra))
-    if result.kind == "none" and (periods or years):
-        ranges = {name: _range(con, name, p) for name, p in periods.items()}
-        result.kind, result.seconds = "incremental", build_range(con, ranges, years)
-        result.periods = {name: [r[0] for r in con.execute(
-            f"select distinct period from {name} where period between ? and ? order by period", list(span)).fetchall()]
-            for name, span in ranges.items()}
-        if years:     # scope and entry into scope of those years and the next: their published figures
-            scope = sorted({y for year in years for y in (year, year + 1)})
-            for name in FACTS:
-                result.periods[name] = sorted(set(result.periods.get(name, [])) | {r[0] for r in con.execute(
-                    f"select distinct period from {name} where list_contains(?, year(period))", [scope]).fetchall()})
-    if loads:
-        result.superseded, result.conflicts = record_supersession(con, contract, [lid for lid, _ in loads])
-    return result
+    return Rebuild(con, contract, touched, full).finish(con)
 
 
 def record_supersession(con: duckdb.DuckDBPyConnection, contract: Contract, loads: list[int]) -> tuple[int, int]:

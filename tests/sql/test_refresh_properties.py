@@ -192,3 +192,69 @@ def test_a_build_reads_the_typed_table_only_where_every_key_has_one_version(natu
             rows = [con.execute(f"select * from ({model_sql(name, lo == hi, False, typed)}) order by all",
                                 {"lo": lo, "hi": hi}).fetchall() for typed in (False, True)]
             assert rows[0] == rows[1] and rows[0]
+
+
+def test_a_table_built_before_a_later_file_of_its_form_is_built_again(tmp_path):
+    """A batch builds a core table as soon as the files of its forms are in (warehouse/batch.py); a
+    file of its form loaded after that leaves it outdated, and `finish` builds it again: the same
+    core as a full rebuild, and a table whose forms got nothing new is not built twice."""
+    from warehouse.ingest import load_file
+    from warehouse.refresh import Rebuild
+
+    files = zone_files(tmp_path / "files")
+    late = [f for f in files if f.name in ("B204-1_202406.csv", "206-1_202406.csv")]
+    db = tmp_path / "w.duckdb"
+    ingest_paths(db, [f for f in files if f not in late and "更正" not in f.name and "补报" not in f.name
+                      and "重新导出" not in f.name])
+    with session(db) as con:
+        rebuild = Rebuild(con)
+        assert not rebuild.full
+        cursor = con.cursor()
+        assert load_file(cursor, late[1]).status == "loaded"          # 206-1 of June
+        for name in ("core.industrial_output", "core.investment"):
+            rebuild.build_table(con.cursor(), name)
+        assert rebuild.current(con, "core.industrial_output") and rebuild.current(con, "core.investment")
+        assert load_file(cursor, late[0]).status == "loaded"          # then B204-1 of June
+        assert not rebuild.current(con, "core.industrial_output"), "June's B204-1 is not in the table built"
+        assert rebuild.current(con, "core.investment")
+        seen: list[str] = []
+        inner = rebuild.build_table
+        rebuild.build_table = lambda cur, name: (seen.append(name), inner(cur, name))[1]
+        result = rebuild.finish(con)
+    assert "core.industrial_output" in seen and "core.investment" not in seen
+    assert result.kind == "incremental"
+    assert dt.date(2024, 6, 1) in result.periods["core.industrial_output"]
+    assert result.periods["core.investment"] == [dt.date(2024, 6, 1)]
+    incremental = snapshot(db)
+    assert any(r[1] == dt.date(2024, 6, 1) for r in incremental["core.industrial_output"])
+    with session(db) as con:
+        build(con)
+    assert snapshot(db) == incremental
+
+
+def test_a_batch_starts_a_table_once_no_file_still_loading_can_be_of_its_forms(tmp_path):
+    """The batch's schedule of early builds: a table waits while a file of one of its forms, or of a
+    form not known yet, still loads; a text file's form is assumed from its first lines."""
+    from warehouse.batch import _EarlyBuilds
+    from warehouse.refresh import Rebuild
+
+    files = zone_files(tmp_path / "files")
+    db = tmp_path / "w.duckdb"
+    ingest_paths(db, files[:4])
+    with session(db) as con:
+        rebuild = Rebuild(con)
+        plan = [(Path("a.csv"), "d1", 101), (Path("b.xlsx"), "d2", 102), (Path("c.csv"), "d1", 103)]
+        early = _EarlyBuilds(con, rebuild, plan, ["B204-1", None, None], workers=2)
+        early._start_ready()
+        assert sorted(early.pending) == sorted(rebuild.tables), "b.xlsx's form is not known: nothing starts"
+        early.form_known(102, "206-1")
+        # c.csv repeats a.csv's bytes (a B204-1 file as its first lines say): the tables of B204-1 wait
+        assert early.pending == ["core.industrial_output", "core.investment"]
+        early.done(101, "B204-1")
+        assert early.pending == ["core.industrial_output", "core.investment"]
+        early.done(103, None)
+        assert early.pending == ["core.investment"]
+        early.done(102, "206-1")
+        assert early.pending == []
+        early.wait()
+        assert {n for n in rebuild.tables} == set(rebuild.built)
