@@ -98,12 +98,13 @@ class _EarlyBuilds:
     """Builds each core table while the batch's other files load, as soon as no file still loading
     can be of a form the table reads: a file's form is known once its header is matched
     (load_file's `on_form`), or when it is done (None: it brought no rows), and a text file's is
-    assumed from its first lines before it starts (readers.peek_form). Each table builds on a
+    assumed from its first lines before it starts (readers.peek_form: a text file, a workbook
+    up to a few MiB). Each table builds on a
     cursor of its own; `Rebuild.finish` builds again any table a later load of its forms
     outdated, so starting early never changes what core holds, only when it is ready."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, rebuild: Rebuild, plan: list[tuple[Path, str, int]],
-                 hints: list[str | None], workers: int) -> None:
+                 hints: list[str | None]) -> None:
         self.con, self.rebuild = con, rebuild
         self.waiting = {load_id for _, _, load_id in plan}      # files not done
         first: dict[str, int] = {}
@@ -114,7 +115,8 @@ class _EarlyBuilds:
         self.forms: dict[int, str | None] = {}
         self.pending = list(rebuild.tables)
         self.futures: list[Future] = []
-        self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="zonestat-build")
+        # a thread per table: a table ready waits for no other (DuckDB shares its own threads among them)
+        self.pool = ThreadPoolExecutor(max_workers=max(1, len(self.pending)), thread_name_prefix="zonestat-build")
         self.lock = threading.Lock()
 
     def form_known(self, load_id: int, code: str | None) -> None:
@@ -188,7 +190,7 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
         first_pass = [p for p in plan if not (p[1] and (p[1] in seen or seen.add(p[1])))]
         repeats = [p for p in plan if p not in first_pass]
         results: dict[int, LoadResult] = {}
-        early = _EarlyBuilds(con, rebuild, plan, hints, workers) if workers > 1 else None
+        early = _EarlyBuilds(con, rebuild, plan, hints) if workers > 1 else None
 
         def load(item: tuple[Path, str, int]) -> LoadResult:
             path, digest, load_id = item

@@ -22,7 +22,7 @@ from warehouse.csvlines import prescan, scan
 from warehouse.csvrecords import Body, write_copy
 from warehouse.encodings import UTF8, FileError, check_decodes, detect_encoding, mismatch, transcode
 from warehouse.layout import Layout, LayoutError
-from warehouse.sheets import sheet_rows
+from warehouse.sheets import peek_layout, sheet_rows
 
 __all__ = ["FileError", "ReadResult", "read_file"]
 Rows = list[tuple[int, list[str | None]]]
@@ -205,25 +205,33 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate:
     return ReadResult(locate([(1, headers)]), rows, None)
 
 
+PEEK_WORKBOOK_BYTES = 8 << 20      # a larger workbook takes long to open: its load tells its form
+
+
 def peek_form(path: Path, encoding: str | None, locate: Locate) -> str | None:
-    """The form a text file's header names, from its first 256 KiB, or None when that is not known
-    cheaply (a workbook, an unreadable file, no form's header there). A hint for scheduling only
-    (a batch starts building the tables of the other forms): the load reads the whole file and
-    decides."""
-    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        return None
+    """The form a file's header names, from its first lines (a text file's first 256 KiB, the
+    first rows of a workbook's sheets up to PEEK_WORKBOOK_BYTES), or None when that is not known
+    cheaply (a large workbook, an unreadable file, no form's header there). A hint for scheduling
+    only (a batch starts building the tables of the other forms): the load reads the whole file
+    and decides."""
+    suffix = path.suffix.lower()
     try:
-        name = detect_encoding(path, encoding)
-        with path.open("rb") as fh:
-            head = fh.read(1 << 18)
-            more = bool(fh.read(1))
-        text = codecs.getincrementaldecoder(name)(errors="replace").decode(head)
-        if more:
-            text = text[:text.rfind("\n") + 1]          # whole lines only
-        _, layout, _ = choose_layout(preview(text.encode("utf-8")), locate)
+        if suffix in (".xlsx", ".xlsm", ".xls") and _workbook_bytes(path):
+            layout = peek_layout(path, locate) if path.stat().st_size <= PEEK_WORKBOOK_BYTES else None
+        elif suffix in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"):      # text under a workbook's name too
+            name = detect_encoding(path, encoding)
+            with path.open("rb") as fh:
+                head = fh.read(1 << 18)
+                more = bool(fh.read(1))
+            text = codecs.getincrementaldecoder(name)(errors="replace").decode(head)
+            if more:
+                text = text[:text.rfind("\n") + 1]          # whole lines only
+            _, layout, _ = choose_layout(preview(text.encode("utf-8")), locate)
+        else:
+            return None
     except (FileError, LayoutError, LookupError, OSError, UnicodeError, ValueError):
         return None
-    return layout.match.form.code if layout.match else None
+    return layout.match.form.code if layout and layout.match else None
 
 
 _WORKBOOK_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04")   # XLS (OLE2), XLSX (zip)

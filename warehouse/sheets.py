@@ -144,3 +144,25 @@ def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Ro
             body.append((n, cells))
     _reformat_periods(path, name, grid, top, left, body, layout)
     return layout, body, skipped
+
+
+def peek_layout(path: Path, locate: Callable[[Rows], Layout], rows: int = 200) -> Layout | None:
+    """The layout of the first worksheet whose first `rows` rows hold a form's header, or None: a
+    cheap look (the workbook opened, a few rows of each sheet) for a batch's scheduling; the load
+    reads the whole workbook and decides (`sheet_rows`)."""
+    from python_calamine import CalamineError
+
+    from warehouse.layout import score
+
+    book = _open(path)
+    for index in range(len(book.sheet_names)):
+        try:
+            sheet = book.get_sheet_by_index(index)
+            grid = sheet.to_python(nrows=rows)
+        except (CalamineError, ValueError):
+            continue
+        top = sheet.start[0] if grid and sheet.start else 0
+        layout = locate(_rows(grid, top))
+        if score(layout):
+            return layout
+    return None

@@ -244,7 +244,7 @@ def test_a_batch_starts_a_table_once_no_file_still_loading_can_be_of_its_forms(t
     with session(db) as con:
         rebuild = Rebuild(con)
         plan = [(Path("a.csv"), "d1", 101), (Path("b.xlsx"), "d2", 102), (Path("c.csv"), "d1", 103)]
-        early = _EarlyBuilds(con, rebuild, plan, ["B204-1", None, None], workers=2)
+        early = _EarlyBuilds(con, rebuild, plan, ["B204-1", None, None])
         early._start_ready()
         assert sorted(early.pending) == sorted(rebuild.tables), "b.xlsx's form is not known: nothing starts"
         early.form_known(102, "206-1")

@@ -30,12 +30,32 @@ def test_a_header_below_title_lines_in_any_accepted_encoding(tmp_path, encoding)
     assert _peek(path) == "B204-1"
 
 
+def test_a_workbook_by_the_first_rows_of_the_sheet_that_holds_a_form(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    import warehouse.readers as readers
+
+    book = Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["本表按月报送"])
+    sheet = book.create_sheet("数据")
+    sheet.append(["规模以上工业产值月报"])
+    sheet.append(HEADER.strip().split(","))
+    for i in range(500):
+        sheet.append([credit_code(i), "2024-06", i + 0.5, i])
+    path = tmp_path / "产值.xlsx"
+    book.save(path)
+    assert _peek(path) == "B204-1"
+    monkeypatch.setattr(readers, "PEEK_WORKBOOK_BYTES", path.stat().st_size - 1)
+    assert _peek(path) is None                            # too large to open for a hint: its load tells
+
+
 def test_what_cannot_be_told_cheaply_is_none(tmp_path):
     unknown = tmp_path / "other.csv"
     unknown.write_text("甲,乙,丙\n1,2,3\n", encoding="utf-8")
     workbook = tmp_path / "产值.xlsx"
-    workbook.write_bytes(b"PK\x03\x04 not read here")
+    workbook.write_bytes(b"PK\x03\x04 not a workbook after all")
     assert _peek(unknown) is None
-    assert _peek(workbook) is None                        # a workbook: its load tells
+    assert _peek(workbook) is None
     assert _peek(tmp_path / "missing.csv") is None
     assert _peek(unknown, "no-such-encoding") is None     # the load names the bad setting
