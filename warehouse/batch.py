@@ -96,12 +96,11 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], digests: Iterable[s
 
 class _EarlyBuilds:
     """Builds each core table while the batch's other files load, as soon as no file still loading
-    can be of a form the table reads: a file's form is known once its header is matched
-    (load_file's `on_form`), or when it is done (None: it brought no rows), and a text file's is
-    assumed from its first lines before it starts (readers.peek_form: a text file, a workbook
-    up to a few MiB). Each table builds on a
-    cursor of its own; `Rebuild.finish` builds again any table a later load of its forms
-    outdated, so starting early never changes what core holds, only when it is ready."""
+    can be of a form the table reads. A file's form is known once its load has matched its header
+    (load_file's `on_form`) or is done (None: it brought no rows); before that it is assumed from
+    its first lines (readers.peek_form: a text file, a workbook of up to a few MiB). Each table
+    builds on a cursor of its own; `Rebuild.finish` builds again any table a later load of its
+    forms outdated, so starting early never changes what core holds, only when it is ready."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, rebuild: Rebuild, plan: list[tuple[Path, str, int]],
                  hints: list[str | None]) -> None:
@@ -110,7 +109,7 @@ class _EarlyBuilds:
         first: dict[str, int] = {}
         # a file repeating the bytes of an earlier one of the batch is of the same form
         self.twin = {load_id: first.setdefault(digest, load_id) for _, digest, load_id in plan if digest}
-        # the form a text file's first lines name (readers.peek_form): assumed until the load says
+        # the form a file's first lines name (readers.peek_form): assumed until its load says
         self.hints = {load_id: hint for (_, _, load_id), hint in zip(plan, hints) if hint}
         self.forms: dict[int, str | None] = {}
         self.pending = list(rebuild.tables)
@@ -181,7 +180,8 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
     with session(db_path) as con:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # hashlib releases the GIL:
             digests = pool.map(lambda f: sha256_of(f) if f.is_file() else "", files)   # hash meanwhile
-            hints = pool.map(lambda f: peek_form(f, encoding, lambda rows: locate(rows, contract)), files)
+            hints = pool.map(lambda f: peek_form(f, encoding, lambda rows: locate(rows, contract)) if workers > 1
+                             else None, files)
             init_schema(con, contract)
             rebuild = Rebuild(con, contract)
             plan = _plan(con, files, digests)
@@ -213,9 +213,10 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
                             early.done(futures[future], result.form if result.status == "loaded" else None)
                         if on_file:
                             on_file(result)
-        finally:
-            if early:         # no build left running on the connection, whatever happened
-                early.pool.shutdown(wait=True)
+        except BaseException:
+            if early:         # no build left running on the connection, none started after a failure
+                early.pool.shutdown(wait=True, cancel_futures=True)
+            raise
         if early:
             early.wait()
         batch.results = [results[load_id] for _, _, load_id in plan]
