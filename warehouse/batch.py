@@ -88,6 +88,12 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.is_file() else 0
 
 
+def _made(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse is declared already (it may hold loads), or is being made."""
+    return con.execute("select count(*) from duckdb_tables() where schema_name = 'audit' and "
+                       "table_name = 'loads'").fetchone()[0] > 0
+
+
 def _plan(con: duckdb.DuckDBPyConnection, files: list[Path], digests: Iterable[str]) -> list[tuple[Path, str, int]]:
     """(file, sha256, reserved load id) in file order: later files get later ids (later revisions)."""
     first = con.execute("select nextval('audit.load_seq') from range(?)", [len(files)]).fetchall()
@@ -168,8 +174,10 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
     (marts, a new vintage, the Parquet export in `exports_dir` or where it was last written).
 
     Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
-    transactions concurrently; each releases the GIL while it works). A file whose bytes repeat
-    an earlier file of the batch waits until the rest are in, so it is recognised and skipped.
+    transactions concurrently; each releases the GIL while it works). The first files are read
+    while the warehouse is declared (a new one holds no load, so they need not look for theirs);
+    each waits for that before its transaction. A file whose bytes repeat an earlier file of the
+    batch waits until the rest are in, so it is recognised and skipped.
     With more than one worker, each core table is built as soon as the files of the forms it
     reads are in, while the others still load (_EarlyBuilds); the refresh then finishes the rest.
     `today` decides which months have ended (default: today in Asia/Shanghai)."""
@@ -178,48 +186,78 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
     contract = load_contract()
     files = expand(paths)
     with session(db_path) as con:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # hashlib releases the GIL:
-            digests = pool.map(lambda f: sha256_of(f) if f.is_file() else "", files)   # hash meanwhile
-            hints = pool.map(lambda f: peek_form(f, encoding, lambda rows: locate(rows, contract)) if workers > 1
-                             else None, files)
-            init_schema(con, contract)
-            rebuild = Rebuild(con, contract)
-            plan = _plan(con, files, digests)
-            hints = list(hints)
-        seen: set[str] = set()
-        first_pass = [p for p in plan if not (p[1] and (p[1] in seen or seen.add(p[1])))]
-        repeats = [p for p in plan if p not in first_pass]
-        results: dict[int, LoadResult] = {}
-        early = _EarlyBuilds(con, rebuild, plan, hints) if workers > 1 else None
+        made = _made(con)
+        peeks = ThreadPoolExecutor(max_workers=1)      # while the first files load
 
-        def load(item: tuple[Path, str, int]) -> LoadResult:
-            path, digest, load_id = item
+        def hint(path: Path) -> str | None:
+            """A file's form as its first lines name it: scheduling only, so never an error."""
+            try:
+                return peek_form(path, encoding, lambda rows: locate(rows, contract)) if workers > 1 else None
+            except Exception:       # noqa: BLE001 - the load reads the file and names any problem
+                return None
+
+        hints = peeks.map(hint, files)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:   # hashlib releases the GIL
+            digests = list(pool.map(lambda f: sha256_of(f) if f.is_file() else "", files))
+        seen: set[str] = set()
+        first_pass = [i for i, d in enumerate(digests) if not (d and (d in seen or seen.add(d)))]
+        repeats = [i for i in range(len(files)) if i not in set(first_pass)]
+        results: dict[int, LoadResult] = {}
+        # the first files are read while the warehouse is declared and their load ids reserved
+        # (`declared`); each then waits for that before its transaction
+        declared, ids, state = threading.Event(), {}, {}
+
+        def reserved(i: int) -> int:
+            declared.wait()
+            if i not in ids:
+                raise RuntimeError("the warehouse was not declared: no load id")   # declaring raised
+            return ids[i]
+
+        def form_known(i: int, code: str) -> None:
+            if state.get("early"):
+                state["early"].form_known(ids[i], code)
+
+        def load(i: int) -> LoadResult:
             cursor = con.cursor()
             try:
-                return load_file(cursor, path, encoding, contract, load_id=load_id, digest=digest, today=today,
-                                 on_form=(lambda code: early.form_known(load_id, code)) if early else None)
+                # a warehouse being made holds no load: its first files need not look for theirs
+                return load_file(cursor, files[i], encoding, contract, load_id=lambda: reserved(i), digest=digests[i],
+                                 today=today, on_form=lambda code: form_known(i, code),
+                                 check_loaded=made or i in repeats)
             finally:
                 cursor.close()
 
         try:
             for group in (first_pass, repeats):
                 with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                    # largest first, so the workers finish together (ids already fix the revision order)
-                    group = sorted(group, key=lambda item: -_size(item[0]))
-                    futures = {pool.submit(load, item): item[2] for item in group}
+                    # largest first, so the workers finish together (ids fix the revision order)
+                    futures = {pool.submit(load, i): i for i in sorted(group, key=lambda i: -_size(files[i]))}
+                    if not declared.is_set():
+                        try:
+                            init_schema(con, contract)
+                            rebuild = Rebuild(con, contract)
+                            plan = _plan(con, files, digests)
+                            ids.update({i: load_id for i, (_, _, load_id) in enumerate(plan)})
+                            if workers > 1:
+                                state["early"] = _EarlyBuilds(con, rebuild, plan, list(hints))
+                        finally:
+                            declared.set()
+                            peeks.shutdown(wait=False)
+                    early = state.get("early")
                     for future in as_completed(futures):
                         results[futures[future]] = result = future.result()
                         if early:
-                            early.done(futures[future], result.form if result.status == "loaded" else None)
+                            early.done(ids[futures[future]], result.form if result.status == "loaded" else None)
                         if on_file:
                             on_file(result)
         except BaseException:
-            if early:         # no build left running on the connection, none started after a failure
-                early.pool.shutdown(wait=True, cancel_futures=True)
+            if state.get("early"):   # no build left running on the connection, none started after a failure
+                state["early"].pool.shutdown(wait=True, cancel_futures=True)
             raise
+        early = state.get("early")
         if early:
             early.wait()
-        batch.results = [results[load_id] for _, _, load_id in plan]
+        batch.results = [results[i] for i in range(len(files))]
         # core (what the early builds left), the catalog, the views
         batch.refreshed = materialize(con, contract, declared=True, rebuild=rebuild, workers=3 if workers > 1 else 1)
         if batch.refreshed.changed or con.execute("select count(*) from meta.pending_publication").fetchone()[0]:

@@ -138,30 +138,32 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, contract
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None,
-              contract: Contract | None = None, load_id: int | None = None,
+              contract: Contract | None = None, load_id: int | Callable[[], int] | None = None,
               digest: str | None = None, today: dt.date | None = None,
-              on_form: Callable[[str], None] | None = None) -> LoadResult:
+              on_form: Callable[[str], None] | None = None, check_loaded: bool = True) -> LoadResult:
     """Load one file in one transaction; a failure leaves nothing but a 'failed' audit row.
 
     `load_id` may be reserved beforehand (batches load files side by side but keep file order:
-    a later load id is a later revision); `digest` is the file's sha256 when already known;
-    `today` (default: today in Asia/Shanghai) decides which months have ended; `on_form` is told
-    the file's form (its code) as soon as its header is matched, before its rows are written (a
-    batch builds the core tables of the other forms meanwhile)."""
+    a later load id is a later revision), or be a callable giving it once the file is read (a
+    batch reads its first files while it declares the warehouse; the callable waits for that);
+    `digest` is the file's sha256 when already known; `check_loaded=False` skips the look for the
+    same bytes loaded before (a warehouse being made: nothing is); `today` (default: today in
+    Asia/Shanghai) decides which months have ended; `on_form` is told the file's form (its code)
+    as soon as its header is matched, before its rows are written (a batch builds the core tables
+    of the other forms meanwhile)."""
     contract = contract or load_contract()
     path = Path(path)
     started = dt.datetime.now()
     if digest is None:
         digest = sha256_of(path) if path.is_file() else ""
-    if digest and (prev := _previous(con, digest)):
+    if digest and check_loaded and (prev := _previous(con, digest)):
         return LoadResult(path, "skipped", load_id=prev[0],
                           message=f"already loaded as load {prev[0]} on {prev[1]}; nothing changed")
-    if load_id is None:
-        load_id = con.execute("select nextval('audit.load_seq')").fetchone()[0]
     try:    # into a temp table, before the transaction: a parse DuckDB refuses must not abort it
         read = read_file(con, path, INCOMING, encoding, lambda rows: locate(rows, contract))
     except FileError as err:
-        return _fail(con, path, digest, started, err, load_id)
+        return _fail(con, path, digest, started, err, _reserved(con, load_id))
+    load_id = _reserved(con, load_id)
     con.execute("begin transaction")
     try:
         result = _load(con, path, read, contract, load_id, digest, started, today or today_in_zone(), on_form)
@@ -173,3 +175,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
         con.execute("rollback")
         raise
     return result
+
+
+def _reserved(con: duckdb.DuckDBPyConnection, load_id: int | Callable[[], int] | None) -> int:
+    if callable(load_id):
+        return load_id()
+    if load_id is None:
+        return con.execute("select nextval('audit.load_seq')").fetchone()[0]
+    return load_id

@@ -258,3 +258,23 @@ def test_a_batch_starts_a_table_once_no_file_still_loading_can_be_of_its_forms(t
         assert early.pending == []
         early.wait()
         assert {n for n in rebuild.tables} == set(rebuild.built)
+
+
+def test_a_new_warehouse_reads_its_first_files_while_it_is_declared_and_still_skips_repeats(tmp_path):
+    """A batch onto a new warehouse reads its first files before the warehouse's tables exist (no
+    file can have been loaded before); the same bytes twice in that batch still load once, and the
+    same batch again loads nothing."""
+    files = zone_files(tmp_path / "files")[:6]
+    copy = tmp_path / "files" / "copy_of_first_month.csv"
+    copy.write_bytes(files[2].read_bytes())
+    db = tmp_path / "new" / "w.duckdb"
+    first = ingest_paths(db, [*files, copy])
+    assert [r.status for r in first.results] == ["loaded"] * 6 + ["skipped"]
+    assert first.results[-1].load_id == first.results[2].load_id
+    assert first.refreshed.kind == "full"
+    ids = [r.load_id for r in first.results[:6]]
+    assert ids == sorted(ids), "load ids follow the order of the files (later ids are later revisions)"
+    again = ingest_paths(db, [*files, copy])
+    assert {r.status for r in again.results} == {"skipped"} and again.refreshed.kind == "none"
+    with session(db, read_only=True) as con:
+        assert con.execute("select count(*) from audit.loads where status = 'loaded'").fetchone()[0] == 6
