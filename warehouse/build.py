@@ -202,13 +202,12 @@ def _one_period(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return con.execute(f"select count(distinct period) <= 1 from staging.{table}_typed").fetchone()[0]
 
 
-def record_build(con: duckdb.DuckDBPyConnection, seconds: float, kind: str, periods: int,
-                 max_load_id: int | None = None) -> None:
-    """meta.builds: a build of `kind` covering the loads up to `max_load_id` (default: every load
-    loaded), with its seconds and fingerprint (the caller's transaction)."""
+def record_build(con: duckdb.DuckDBPyConnection, seconds: float, kind: str, periods: int) -> None:
+    """meta.builds: a build of `kind` covering every load loaded, with its seconds and fingerprint
+    (the caller's transaction; the refresh calls it once every table covers the loads of its forms)."""
     con.execute("insert into meta.builds (built_at, max_load_id, seconds, kind, fingerprint, periods) "
-                "select now()::timestamp, coalesce(?, max(load_id), 0), ?, ?, ?, ? from audit.loads "
-                "where status = 'loaded'", [max_load_id, seconds, kind, fingerprint(), periods])
+                "select now()::timestamp, coalesce(max(load_id), 0), ?, ?, ?, ? from audit.loads "
+                "where status = 'loaded'", [seconds, kind, fingerprint(), periods])
 
 
 def queue_publication(con: duckdb.DuckDBPyConnection, selects: list[tuple[str, list]]) -> None:
