@@ -156,18 +156,16 @@ class Rebuild:
             load_industry_map(con)       # core.register_year reads it
             drop_legacy(con)
 
-    def _covered(self, con: duckdb.DuckDBPyConnection, name: str) -> frozenset[int]:
-        """The loads a build of `name` would read now: every loaded file of its input forms (a full
-        build), or those since the last build."""
+    def _covered(self, con: duckdb.DuckDBPyConnection, name: str) -> dict[int, str]:
+        """The loads a build of `name` would read now, with their form codes: every loaded file of
+        its input forms (a full build), or those since the last build."""
         since = -1 if self.full else self.since
-        codes = list(self.inputs[name])
-        return frozenset(r[0] for r in con.execute(
-            "select load_id from audit.loads where status = 'loaded' and load_id > ? and list_contains(?, form)",
-            [since, codes]).fetchall())
+        return dict(con.execute("select load_id, form from audit.loads where status = 'loaded' and load_id > ? "
+                                "and list_contains(?, form)", [since, list(self.inputs[name])]).fetchall())
 
     def current(self, con: duckdb.DuckDBPyConnection, name: str) -> bool:
         """Whether what was built for `name` covers every load of its input forms."""
-        return name in self.built and self.built[name].loads == self._covered(con, name)
+        return name in self.built and self.built[name].loads == frozenset(self._covered(con, name))
 
     def build_table(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
         """Build core table `name` from staging as it stands, in one transaction on `con` (a
@@ -178,7 +176,7 @@ class Rebuild:
         con.execute("begin transaction")
         try:
             loads = self._covered(con, name)
-            built = _Built(loads)
+            built = _Built(frozenset(loads))
             if self.full:
                 write_next(con, name)
             elif name == REGISTER_YEAR:
@@ -196,13 +194,13 @@ class Rebuild:
             self.built[name] = built
 
     def _build_facts(self, con: duckdb.DuckDBPyConnection, name: str,
-                     loads: frozenset[int]) -> tuple[dt.date, dt.date] | None:
+                     loads: dict[int, str]) -> tuple[dt.date, dt.date] | None:
         """An incremental fact table: the periods its form's new loads touch, those filed by the
         units new register loads name first, and those the caller gave (quarantine changes)."""
         code = self.contract.forms[FORM_OF[name]].code
         registers = self.contract.forms["register"].code
-        own = sorted(lid for lid in loads if lid in self._of_form(con, code))
-        new_units = sorted(lid for lid in loads if lid in self._of_form(con, registers))
+        own = sorted(lid for lid, form in loads.items() if form == code)
+        new_units = sorted(lid for lid, form in loads.items() if form == registers)
         periods = set(self.touched.get(name, []))
         if own:
             periods |= set(_touched(con, self.contract, name, own))
@@ -213,10 +211,6 @@ class Rebuild:
         lo, hi = _range(con, name, sorted(periods))
         build_facts(con, name, lo, hi)
         return lo, hi
-
-    def _of_form(self, con: duckdb.DuckDBPyConnection, code: str) -> set[int]:
-        return {r[0] for r in con.execute("select load_id from audit.loads where status = 'loaded' and "
-                                          "load_id > ? and form = ?", [self.since, code]).fetchall()}
 
     def finish(self, con: duckdb.DuckDBPyConnection, workers: int = 3) -> Refresh:
         """Build every table not built yet or whose input loads changed since (side by side, each on
