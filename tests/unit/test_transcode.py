@@ -1,7 +1,9 @@
-"""The UTF-8 copy of a GB18030 (or UTF-16) file: made by a child interpreter with the same codec, so
-loads side by side keep both cores; byte for byte what the in-process pass makes; a bad byte still
-names its row."""
+"""The UTF-8 copy of a GB18030 (or UTF-16) file: made by iconv where it decodes as Python's codec
+does, else by a child interpreter with that codec, so loads side by side keep both cores; byte for
+byte what the in-process pass makes, on every path; a bad byte still names its row."""
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -26,6 +28,7 @@ def test_the_child_copy_is_the_in_process_copy(tmp_path, monkeypatch, encoding, 
     (tmp_path / "here").mkdir()
     with monkeypatch.context() as patch:
         patch.setattr(encodings, "transcode_here", no_fallback)
+        patch.setattr(encodings, "_iconv_copy", lambda *args: None)
         child = transcode(source, encoding, tmp_path / "child").read_bytes()
     here = transcode_here(source, encoding, tmp_path / "here").read_bytes()
     assert child == here == TEXT.encode("utf-8")
@@ -44,3 +47,36 @@ def test_a_cut_last_character_is_named(tmp_path):
     source.write_bytes("2024年6月".encode("gb18030")[:-1])
     with pytest.raises(FileError, match="cut.csv: ends inside a multi-byte gb18030 character"):
         transcode(source, "gb18030", tmp_path)
+
+
+needs_iconv = pytest.mark.skipif(shutil.which("iconv") is None, reason="no iconv on this machine")
+
+
+@needs_iconv
+def test_iconv_decodes_as_python_does_here_and_makes_the_copy(tmp_path):
+    assert encodings._iconv_agrees()
+    source = tmp_path / "in.csv"
+    source.write_bytes(TEXT.encode("gb18030"))
+    assert encodings._iconv_copy(source, tmp_path).read_bytes() == TEXT.encode("utf-8")
+    (tmp_path / "t").mkdir()
+    assert transcode(source, "gb18030", tmp_path / "t").read_bytes() == TEXT.encode("utf-8")
+
+
+# bytes that GB18030-2005 (Python's codec) and GB18030-2022 (glibc >= 2.35) read as different
+# characters (A6D9, A8BC, FE51: private-use in 2005), or that only 2005 maps (84318236)
+@pytest.mark.parametrize("remapped", [b"\xa6\xd9", b"\xa8\xbc", b"\xfe\x51", b"\x84\x31\x82\x36"])
+def test_a_character_mapped_anew_in_2022_reads_as_python_reads_it(tmp_path, remapped):
+    body = TEXT[:2000].encode("gb18030") + b"name," + remapped + b",1\r\n"
+    source = tmp_path / "in.csv"
+    source.write_bytes(body)
+    assert encodings._iconv_copy(source, tmp_path) is None      # left to Python's codec
+    (tmp_path / "t").mkdir()
+    assert transcode(source, "gb18030", tmp_path / "t").read_bytes() == body.decode("gb18030").encode("utf-8")
+
+
+def test_every_remapped_character_is_found_by_the_search_of_the_copy():
+    assert len(encodings._REMAPPED) == 50
+    for char in encodings._REMAPPED:
+        assert encodings._remapped_in(("年" * 10 + char + "月（有限公司）").encode("utf-8")), hex(ord(char))
+    # neighbours sharing all but the last byte (龙 U+9F99, 龍 U+9F8D, U+9FBC; U+FE1A, U+E797, U+20088)
+    assert not encodings._remapped_in((TEXT + "（金龙有限公司）龍\u9fbc\ufe1a\ue797\U00020088").encode("utf-8"))
