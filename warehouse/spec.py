@@ -30,6 +30,7 @@ class FieldSpec:
     pad: int = 0                # a code left-padded with zeros to this width in staging
     codes: tuple[tuple[str, tuple[str, ...]], ...] = ()   # staging value <- spellings (lower case)
     default: object = None      # the staging value of an empty cell
+    varied: bool = False        # free text that differs on most rows (names, phones): stored with zstd
 
     @property
     def header_zh(self) -> str:
@@ -122,10 +123,12 @@ class Contract:
 
     @property
     def identifiers(self) -> set[str]:
-        """Columns naming a unit (credit codes, project ids): a different string on almost every
-        row, which warehouse.db.create_table_as stores with zstd."""
+        """Columns holding a different string on almost every row, which staging and core store
+        with zstd (warehouse.db.create_table_as): those naming a unit (credit codes, project ids)
+        and the fields marked `varied` (names, contacts), under their staging column."""
         return {name for f in self.forms.values() for name in f.key if name not in ("period", "year")} | {
-            field.name for f in self.forms.values() for field in f.fields.values() if field.type == "id"}
+            field.name for f in self.forms.values() for field in f.fields.values() if field.type == "id"} | {
+            field.staging_column for f in self.forms.values() for field in f.fields.values() if field.varied}
 
 
 def normalize_header(text: str) -> str:
@@ -189,8 +192,10 @@ def _field(name: str, raw: dict) -> FieldSpec:
             or ((pad or codes) and ftype != "text"):
         raise SpecError(f"forms.yaml: field {name!r}: column must be a SQL name, pad a width and codes or "
                         "pad only on text fields")
+    if raw.get("varied") and (ftype != "text" or codes or pad):
+        raise SpecError(f"forms.yaml: field {name!r}: varied is for free text (no codes, no pad)")
     return FieldSpec(name, ftype, bool(raw.get("required")), bool(raw.get("non_negative")), aliases,
-                     column=column, pad=pad, codes=codes, default=raw.get("default"))
+                     column=column, pad=pad, codes=codes, default=raw.get("default"), varied=bool(raw.get("varied")))
 
 
 def _facts(form: str, fields: dict[str, FieldSpec], key: tuple[str, ...], raw: dict | None) -> FactsSpec | None:

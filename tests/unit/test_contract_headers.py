@@ -59,3 +59,16 @@ def test_aliases_of_two_fields_that_read_alike_are_refused():
 ])
 def test_split_unit(header, expected):
     assert split_unit(header, load_contract().units) == expected
+
+
+def test_varied_is_only_for_free_text():
+    """`varied` (stored with zstd) marks free text; on a number, a code list or a padded code it
+    is a mistake in forms.yaml, refused by name."""
+    from warehouse.spec import _field
+
+    assert _field("contact_phone", {"type": "text", "varied": True}).varied
+    assert not _field("sub_area", {"type": "text"}).varied
+    for raw in ({"type": "money", "varied": True}, {"type": "text", "pad": 4, "varied": True},
+                {"type": "text", "codes": {"a": ["x"]}, "varied": True}):
+        with pytest.raises(SpecError, match="field 'f': varied is for free text"):
+            _field("f", raw)

@@ -40,3 +40,42 @@ def test_the_warehouse_holds_the_declared_table(con, form):
                        "where table_schema = 'staging' and table_name = ? order by ordinal_position",
                        [f"{form.table}_typed"]).fetchall()
     assert held == typed_columns(form)
+
+
+def _zstd_columns(con, schema: str, table: str) -> set[str]:
+    """Columns of a table whose VARCHAR segments DuckDB stored with zstd, after a checkpoint."""
+    con.execute("checkpoint")
+    return {c for c, in con.execute(
+        f"select distinct column_name from pragma_storage_info('{schema}.{table}') "
+        "where segment_type = 'VARCHAR' and compression = 'ZSTD'").fetchall()}
+
+
+def test_varied_text_and_identifiers_are_stored_with_zstd_and_few_valued_text_is_not(tmp_path):
+    """What differs on most rows (credit codes, names, phones: `varied` in forms.yaml) is written
+    with zstd in raw, staging and core; text of a few values a file (a year, a yes/no, a code)
+    keeps DuckDB's dictionary, which writes it faster (warehouse.db.raw_zstd)."""
+    from warehouse.db import raw_zstd
+
+    form = CONTRACT.forms["register"]
+    assert {f.name for f in form.fields.values() if f.varied} == {"enterprise_name", "contact_person",
+                                                                   "contact_phone"}
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        init_schema(con)
+        fields = list(form.fields)
+        values = {"enterprise_id": "'91330784' || lpad(i::varchar, 10, '0')", "enterprise_name": "'公司' || i",
+                  "year": "'2024'", "unit_type": "'工业'", "above_scale": "'是'", "industry_code": "'3854'",
+                  "sei_flag": "'否'", "land_area_mu": "(i % 97)::varchar", "contact_phone": "'1380000' || i"}
+        con.execute(f"insert into raw.register (_load_id, _source_file, _source_row, {', '.join(fields)}) "
+                    f"select 1, 'r.csv', i, {', '.join(values.get(f, 'null') for f in fields)} from range(3000) t(i)")
+        stored = _zstd_columns(con, "raw", "register")
+        assert stored == raw_zstd(form)
+        assert {"enterprise_name", "contact_person", "contact_phone", "enterprise_id", "land_area_mu"} <= raw_zstd(form)
+        assert not raw_zstd(form) & {"year", "unit_type", "above_scale", "industry_code", "sei_flag", "sub_area"}
+        con.execute("insert into staging.register_typed (enterprise_id, enterprise_name, year, unit_type, "
+                    "contact_phone, _load_id, _source_file, _source_row) select '91330784' || lpad(i::varchar, 10, "
+                    "'0'), '公司' || i, 2024, 'industry', '1380000' || i, 1, 'r.csv', i from range(3000) t(i)")
+        assert _zstd_columns(con, "staging", "register_typed") == {"enterprise_id", "enterprise_name", "contact_person",
+                                                                   "contact_phone"}
+    finally:
+        con.close()
