@@ -48,6 +48,19 @@ def test_register_year_resolves_industry_and_entry(loaded):
     assert rows == expected
 
 
+def test_register_names_its_local_industry_by_id_chinese_or_english_label(con, tmp_path):
+    """A register's 地方产业 may give the industry by id, Chinese or English label (one row each); a
+    name that is none of them falls back to the industry code's industry, an unmapped code to other."""
+    D, E = credit_code(14), credit_code(15)
+    rows = [[A, "甲", 2024, "工业", "是", "3465", "doors"], [B, "乙", 2024, "工业", "是", "3465", "门业"],
+            [C, "丙", 2024, "工业", "是", "3465", "Doors"], [D, "丁", 2024, "工业", "是", "3465", "不存在的行业"],
+            [E, "戊", 2024, "工业", "是", "9999", ""]]
+    assert load_file(con, write_csv(tmp_path / "reg.csv", REG, rows)).status == "loaded"
+    build(con)
+    got = con.execute("select enterprise_id, local_industry from core.register_year order by enterprise_id").fetchall()
+    assert got == sorted([(A, "doors"), (B, "doors"), (C, "doors"), (D, "power_tools"), (E, "other")])
+
+
 def test_industrial_output_months_prior_year_and_revisions(loaded):
     rows = loaded.execute(
         "select enterprise_id, strftime(period, '%Y-%m'), months_covered, month_basis, gross_output_value_ytd, "
