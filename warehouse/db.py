@@ -150,10 +150,10 @@ def columns_ddl(columns: Collection[tuple[str, str]], zstd: Collection[str] = ()
 
 def raw_zstd(form: FormSpec) -> set[str]:
     """The raw columns stored with zstd: a form's fields whose text differs on most rows (codes,
-    the unit of its key, amounts, dates, fields marked `varied`). Those of a few values a file (a period, a year, a
-    yes/no, a code list, a padded or other short text) keep DuckDB's dictionary, which writes
-    them faster: 22-37 ms against 31-49 ms a column of 230,000 rows, where zstd writes a name
-    column in 68 ms against 142 (docs/scaling.md, "Storage")."""
+    the unit of its key, amounts, dates, fields marked `varied`). Those of a few values a file (a
+    period, a year, a yes/no, a code list, a padded or other short text) keep DuckDB's dictionary,
+    which writes them faster: 22-34 ms against 31-49 ms a column of 230,000 rows, where zstd
+    writes a name column in 68 ms against 142 (docs/scaling.md, "Storage")."""
     return {f.name for f in form.fields.values()
             if f.type in ("id", "money", "number", "int", "date") or f.varied
             or (f.name in form.key and f.type not in ("period", "year"))}

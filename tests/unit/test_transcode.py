@@ -4,6 +4,7 @@ byte what the in-process pass makes, on every path; a bad byte still names its r
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,11 @@ def test_every_remapped_character_is_found_by_the_search_of_the_copy():
         assert encodings._remapped_in(("年" * 10 + char + "月（有限公司）").encode("utf-8")), hex(ord(char))
     # neighbours sharing all but the last byte (龙 U+9F99, 龍 U+9F8D, U+9FBC; U+FE1A, U+E797, U+20088)
     assert not encodings._remapped_in((TEXT + "（金龙有限公司）龍\u9fbc\ufe1a\ue797\U00020088").encode("utf-8"))
+
+
+@needs_iconv
+def test_a_file_named_like_an_option_is_read_as_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-c.csv").write_bytes(TEXT.encode("gb18030"))
+    (tmp_path / "t").mkdir()
+    assert encodings._iconv_copy(Path("-c.csv"), tmp_path / "t").read_bytes() == TEXT.encode("utf-8")
