@@ -278,3 +278,35 @@ def test_a_new_warehouse_reads_its_first_files_while_it_is_declared_and_still_sk
     assert {r.status for r in again.results} == {"skipped"} and again.refreshed.kind == "none"
     with session(db, read_only=True) as con:
         assert con.execute("select count(*) from audit.loads where status = 'loaded'").fetchone()[0] == 6
+
+
+def test_files_loading_side_by_side_leave_duckdb_only_the_idle_threads_and_give_them_back(tmp_path):
+    """While several files load at once DuckDB keeps only the threads the loads leave idle; they
+    come back when fewer than two files are left, and on any exit, error or not (the setting is
+    the database instance's, shared with any other connection to the file)."""
+    from warehouse.batch import _threads_per_load
+
+    def threads(con) -> int:
+        return int(con.execute("select current_setting('threads')").fetchone()[0])
+
+    with session(tmp_path / "w.duckdb") as con:
+        con.execute("set threads = 4")
+        with _threads_per_load(con, 2) as widen:
+            assert threads(con) == 3                 # two loads on their own threads, three more
+            widen()
+            assert threads(con) == 4
+        with pytest.raises(RuntimeError), _threads_per_load(con, 4):
+            assert threads(con) == 1
+            raise RuntimeError("a load failed")
+        assert threads(con) == 4
+        with _threads_per_load(con, 1):              # one file: DuckDB reads it on every thread
+            assert threads(con) == 4
+    # a batch of two files on two workers, end to end: loaded, and the instance's threads restored
+    files = [write_csv(tmp_path / f"o{m}.csv", ["统一社会信用代码", "报告期", "工业总产值(当年价格)本年累计",
+                                                 "工业销售产值(当年价格)本年累计"],
+                       [[credit_code(1), f"2024-0{m}", 10 * m, 10 * m]]) for m in (2, 3)]
+    with session(tmp_path / "v.duckdb") as holder:       # another connection to the same instance
+        before = threads(holder)
+        batch = ingest_paths(tmp_path / "v.duckdb", files, workers=2, today=dt.date(2025, 1, 1))
+        assert [r.status for r in batch.results] == ["loaded", "loaded"]
+        assert threads(holder) == before
