@@ -171,8 +171,9 @@ class _EarlyBuilds:
 def _threads_per_load(con: duckdb.DuckDBPyConnection, side_by_side: int) -> Iterator[Callable[[], None]]:
     """While `side_by_side` files load at once, DuckDB keeps only the threads the loads leave idle:
     each load runs its statements on its own thread, and DuckDB's worker threads beyond the cores
-    would only compete with them (on 2 cores, none: a month at 200k enterprises 8% less wall time
-    and 7% less CPU, a new warehouse 12% and 12%, 5 alternating runs). Yields `widen`, which gives
+    would only compete with them (on 2 cores, none; a new warehouse's files 5-12% less wall time
+    and CPU in three of four alternating sets, a month 8% in one set and nothing in another:
+    docs/scaling.md, "DuckDB's threads while files load side by side"). Yields `widen`, which gives
     DuckDB its threads back (for the last file's parallel read, the builds, the refresh); on exit
     they are given back whatever happened, the setting being the database instance's."""
     cores = int(con.execute("select current_setting('threads')").fetchone()[0])
