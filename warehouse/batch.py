@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,8 +203,8 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
 
     Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
     transactions concurrently; each releases the GIL while it works), and DuckDB keeps only the
-    threads they leave idle until fewer than two are left (_threads_per_load). The first files are read
-    while the warehouse is declared (a new one holds no load, so they need not look for theirs);
+    threads they leave idle until fewer than two are left (_threads_per_load). The first files are
+    read while the warehouse is declared (a new one holds no load, so they need not look for theirs);
     each waits for that before its transaction. A file whose bytes repeat an earlier file of the
     batch waits until the rest are in, so it is recognised and skipped.
     With more than one worker, each core table is built as soon as the files of the forms it
