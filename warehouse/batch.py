@@ -230,7 +230,8 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
             digests = list(pool.map(lambda f: sha256_of(f) if f.is_file() else "", files))
         seen: set[str] = set()
         first_pass = [i for i, d in enumerate(digests) if not (d and (d in seen or seen.add(d)))]
-        repeats = [i for i in range(len(files)) if i not in set(first_pass)]
+        repeats = sorted(set(range(len(files))) - set(first_pass))
+        repeated = set(repeats)
         results: dict[int, LoadResult] = {}
         # the first files are read while the warehouse is declared and their load ids reserved
         # (`declared`); each then waits for that before its transaction
@@ -252,7 +253,7 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
                 # a warehouse being made holds no load: its first files need not look for theirs
                 return load_file(cursor, files[i], encoding, contract, load_id=lambda: reserved(i), digest=digests[i],
                                  today=today, on_form=lambda code: form_known(i, code),
-                                 check_loaded=made or i in repeats)
+                                 check_loaded=made or i in repeated)
             finally:
                 cursor.close()
 
