@@ -84,6 +84,10 @@ def test_zs_num_leaves_non_finite_values_for_the_checks(con, text):
     ("2024年1-6月", dt.date(2024, 6, 1)), ("2024年1－12月", dt.date(2024, 12, 1)), ("２０２４年６月", dt.date(2024, 6, 1)),
     ("2024年1-1月", None), ("2024年1-13月", None),
     ("2024年06月30日", dt.date(2024, 6, 1)), ("2024年6月1日", dt.date(2024, 6, 1)), ("2024年6月31日", None),
+    # the range as offices type it: an em or en dash, a wave, 至
+    ("2024年1—6月", dt.date(2024, 6, 1)), ("2024年1–6月", dt.date(2024, 6, 1)), ("2024年1～6月", dt.date(2024, 6, 1)),
+    ("2024年1〜6月", dt.date(2024, 6, 1)), ("2024年1至6月", dt.date(2024, 6, 1)), ("2024—06", dt.date(2024, 6, 1)),
+    ("2024年2—6月", None),
 ])
 def test_zs_period_reads_the_accepted_spellings(con, text, expected):
     assert one(con, "zs_period(?::varchar)", text) == expected
@@ -92,3 +96,16 @@ def test_zs_period_reads_the_accepted_spellings(con, text, expected):
 def test_zs_period_says_why_2024_1_is_refused(con):
     assert one(con, "zs_period_problem(?::varchar)", "2024.1").startswith("ambiguous period")
     assert one(con, "zs_period_problem(?::varchar)", "六月").startswith("not a reporting period")
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("永康经济开发区2024年1-6月工业产值表", dt.date(2024, 6, 1)), ("2024年1—6月", dt.date(2024, 6, 1)),
+    ("2024年1～6月", dt.date(2024, 6, 1)), ("2024年1〜6月", dt.date(2024, 6, 1)), ("2024 年 6 月", dt.date(2024, 6, 1)),
+    ("报出日期: 2024年7月5日", None),
+])
+def test_a_title_names_its_month_with_the_same_range_signs_as_a_period_cell(con, title, expected):
+    from warehouse.implied import title_periods
+
+    assert title_periods([title]) == ({expected} if expected else set())
+    if expected and "年" in title and title.startswith("2024年"):
+        assert one(con, "zs_period(?::varchar)", title) == expected      # the same text in a period cell

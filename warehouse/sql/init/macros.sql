@@ -45,9 +45,11 @@ end;
 
 -- a reporting period -> first day of the month.
 -- 2024-06 | 2024/6 | 2024.06 | 202406 | 2024年6月 | 2024年1-6月 (the year to June: June; 2024年1-2月 is
--- the Jan-Feb period, keyed on Feb) | a date or timestamp; full-width digits are folded
+-- the Jan-Feb period, keyed on Feb; the range may be written 1—6月, 1～6月 or 1至6月) | a date or
+-- timestamp; full-width digits and dashes are folded
 create or replace macro zs_period(x) as (
-    with t as (select translate(regexp_replace(trim(x), '\s+', '', 'g'), '０１２３４５６７８９－／．', '0123456789-/.') as s)
+    with t as (select translate(regexp_replace(trim(x), '\s+', '', 'g'), '０１２３４５６７８９－／．—–‐−～〜',
+                                '0123456789-/.----~~') as s)
     select case
         when regexp_matches(s, '^\d{4}年0?1[-~至]\d{1,2}月$')
             and cast(regexp_extract(s, '[-~至](\d{1,2})月', 1) as integer) between 2 and 12
