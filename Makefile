@@ -22,7 +22,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/zonestat demo
 
 # a worker per core (pytest-xdist), each test file on one worker so its module fixtures are built once:
-# 11.9 min on 2 cores against 21.2 min in one process (the same 645 tests, 2026-12-04). At most 4:
+# 11.9-13.4 min on 2 cores against 21.2 min in one process (the same 645 tests, 2026-12-04). At most 4:
 # `auto` counts the host's cores, which in a container can be many more than it may use
 test: $(VENV)/.installed
 	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile
