@@ -21,8 +21,9 @@ from warehouse.encodings import FileError
 from warehouse.readers import ReadResult
 from warehouse.revisions import received_period_of
 
-# 2024年6月, 2024年1-6月, 2024年1至6月 (not a date: 2024年7月10日 is when, not which month)
-_TITLE_PERIOD = re.compile(r"(20\d{2})\s*年\s*(?:1\s*[-~至—–－‐−～〜]\s*)?(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*日)")
+# 2024年6月, 2024年1-6月, 2024年1至6月, 2024年1—6月 (the text is NFKC-folded first: －, ～ read as -, ~; not a
+# date: 2024年7月10日 is when, not which month)
+_TITLE_PERIOD = re.compile(r"(20\d{2})\s*年\s*(?:1\s*[-~至—–‐−〜]\s*)?(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*日)")
 
 
 def title_periods(texts: list[str]) -> set[dt.date]:

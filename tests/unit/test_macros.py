@@ -107,5 +107,5 @@ def test_a_title_names_its_month_with_the_same_range_signs_as_a_period_cell(con,
     from warehouse.implied import title_periods
 
     assert title_periods([title]) == ({expected} if expected else set())
-    if expected and "年" in title and title.startswith("2024年"):
+    if expected and title.startswith("2024年"):
         assert one(con, "zs_period(?::varchar)", title) == expected      # the same text in a period cell
