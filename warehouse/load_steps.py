@@ -75,14 +75,17 @@ def insert_raw(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, match: 
 
 
 def record_lines(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, form: FormSpec, read: ReadResult) -> None:
-    """Lines rejected before typing (wrong field count, broken quote) into audit.rejected_rows;
+    """Lines rejected before typing (wrong field count, broken quote; a workbook cell whose formula
+    has no saved result, by its field) into audit.rejected_rows;
     rows skipped as 合计, footer or repeated header into audit.load_warnings."""
     if read.rejected:
-        con.execute("insert into audit.rejected_rows select $load, $file, line, $form, ['line'], 'line: ' || reason, "
+        con.execute("insert into audit.rejected_rows select $load, $file, line, $form, [field], field || ': ' || reason, "
                     "json_object('line', text) from (select unnest($lines::integer[]) as line, "
-                    "unnest($reasons::varchar[]) as reason, unnest($texts::varchar[]) as text)",
+                    "unnest($reasons::varchar[]) as reason, unnest($texts::varchar[]) as text, "
+                    "unnest($fields::varchar[]) as field)",
                     {"load": load_id, "file": str(path), "form": form.code, "lines": [r[0] for r in read.rejected],
-                     "reasons": [r[1] for r in read.rejected], "texts": [r[2] for r in read.rejected]})
+                     "reasons": [r[1] for r in read.rejected], "texts": [r[2] for r in read.rejected],
+                     "fields": [r[3] if len(r) > 3 else "line" for r in read.rejected]})
     if read.skipped_rows:
         con.executemany("insert into audit.load_warnings values (?, ?, ?, ?, 'row', ?)",
                         [(load_id, str(path), line, form.code,

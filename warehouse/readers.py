@@ -34,7 +34,10 @@ class ReadResult:
     layout: Layout
     rows: int                     # data lines: in the table, plus those rejected before typing
     encoding: str | None
-    rejected: list[tuple[int, str, str]] = field(default_factory=list)   # (line, reason, text as received)
+    # (line, reason, text as received[, field]): rejected before typing; without a field, the line's
+    # shape (wrong field count, broken quote), else a cell of that field (a workbook's formula saved
+    # without its result)
+    rejected: list[tuple] = field(default_factory=list)
     skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)   # (line, kind, text): not data
     blank: int = 0                # blank lines after the header (not data lines)
     delimiter: str | None = None  # CSV only
@@ -180,7 +183,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, declared: s
 def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:
     """The first worksheet holding a form's header (XLSX or XLS), from the header found below any
     title rows."""
-    layout, body, skipped = sheet_rows(path, locate)
+    layout, body, skipped, rejected = sheet_rows(path, locate)
     width = len(layout.headers)
     if not width:
         return ReadResult(layout, 0, None)         # read_file names the problem
@@ -189,7 +192,7 @@ def read_sheet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: L
     picks = ", ".join(f"unnest(${i + 1}::varchar[]) as c{i}" for i in range(width))
     con.execute(f"create or replace temp table {table} as select {picks}, "
                 f"unnest(${width + 1}::integer[]) as _source_row", [*columns, [n for n, _ in body]])
-    return ReadResult(layout, len(body), None, skipped_rows=skipped)
+    return ReadResult(layout, len(body) + len(rejected), None, rejected, skipped_rows=skipped)
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, locate: Locate) -> ReadResult:

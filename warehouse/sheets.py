@@ -7,13 +7,24 @@ as a number) is read as the cell's number format shows it, which XLSX records an
 not report: those few cells' formats are read with openpyxl. In General format, or in an XLS
 file, such a number is written with its shortest decimals (2024.1), which the period rules
 reject as ambiguous.
+
+calamine reads a cell holding an Excel error (#DIV/0!, #N/A) as empty, and so a formula saved
+without its result (a workbook written by a program that does not compute formulas): either
+would load as a blank. `_unread_cells` finds both in the sheet's XML (only when the part holds an
+error or a formula at all): an error cell is read as the error's text, as Excel shows it and a CSV
+export writes it (the row checks reject it by field); a formula without a result rejects its row,
+naming the column and the formula. (A legacy .xls is read by calamine alone: its error cells
+still read as blank.)
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 from typing import Callable
+from xml.etree import ElementTree
+from xml.sax.saxutils import unescape
 
 from warehouse.layout import Layout, header_key, skip_kind
 
@@ -37,6 +48,112 @@ def cell_text(value: object, decimals: int | None = None) -> str | None:
             return str(int(value))
     text = str(value)
     return text if text.strip() else None
+
+
+_CELL = re.compile(rb"<c\s([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
+_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
+_REF = re.compile(r"([A-Z]+)(\d+)")
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def _sheet_part(book: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding the named worksheet's cells (workbook.xml and its relationships)."""
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
+    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
+        if sheet.get("name") == sheet_name:
+            target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _marks(data: bytes) -> list[int]:
+    """Offsets of the formulas (<f>) and error types (t="e") in a sheet's XML, in order: found by
+    bytes.find, many times faster than a regular expression over the whole part."""
+    out = []
+    for needle in (b"<f", b' t="e"'):
+        at = data.find(needle)
+        while at >= 0:
+            if needle != b"<f" or data[at + 2:at + 3] in (b" ", b">", b"/"):
+                out.append(at)
+            at = data.find(needle, at + 1)
+    return sorted(out)
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _unread_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """Cells of an XLSX worksheet that calamine reads as empty though they are not: (row, column),
+    1-based -> ('error', '#DIV/0!') or ('formula', 'C3*2') for a formula saved without its result.
+    A formula whose saved result is an empty text (t="str") is empty indeed."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _sheet_part(book, sheet_name)
+            data = book.read(part) if part else b""
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    found = {}
+    end = 0
+    for mark in _marks(data):       # only the cells holding a formula or an error
+        if mark < end:
+            continue
+        if data.startswith(b"<f", mark):    # a formula saved with its result (Excel's way): no more
+            close = data.find(b"</c>", mark)
+            result = data[mark:close]
+            if close >= 0 and b"<v" in result and b"<v></v>" not in result and b"<v/>" not in result:
+                continue
+        start = data.rfind(b"<c ", 0, mark)
+        cell = _CELL.match(data, start) if start >= 0 else None
+        if cell is None or cell.end() <= mark:
+            continue
+        end = cell.end()
+        attrs, body = dict(_ATTR.findall(cell.group(1))), cell.group(2) or b""
+        ref = _REF.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace").replace("$", ""))
+        if ref is None:
+            continue
+        kind = attrs.get(b"t", b"n")
+        value = _VALUE.search(body)
+        text = value.group(1).decode("utf-8", "replace").strip() if value else ""
+        where = (int(ref.group(2)), _column_number(ref.group(1)))
+        if kind == b"e" and text:
+            found[where] = ("error", text)
+        elif b"<f" in body and not text and kind not in (b"str", b"s", b"inlineStr"):
+            formula = _FORMULA.search(body)
+            shown = (formula.group(1) or b"").decode("utf-8", "replace") if formula else ""
+            found[where] = ("formula", unescape(shown, {"&quot;": '"', "&apos;": "'"}) or "(shared formula)")
+    return found
+
+
+def _patch(grid: list[list], top: int, left: int, unread: dict[tuple[int, int], tuple[str, str]]) -> dict:
+    """Put the cells calamine read as empty into the grid: an error as its text, a formula without
+    its result as '=formula' (so its row is not taken for blank). Returns {(row, position): formula}
+    of the latter, for `sheet_rows` to reject their rows."""
+    formulas = {}
+    for (row, col), (kind, text) in sorted(unread.items()):
+        i, j = row - 1 - top, col - 1 - left
+        if i < 0 or j < 0:
+            continue
+        while len(grid) <= i:
+            grid.append([])
+        if len(grid[i]) <= j:
+            grid[i].extend([""] * (j + 1 - len(grid[i])))
+        grid[i][j] = text if kind == "error" else f"={text}"
+        if kind == "formula":
+            formulas[(row, j)] = text
+    width = max((len(r) for r in grid), default=0)
+    for r in grid:
+        r.extend([""] * (width - len(r)))
+    return formulas
 
 
 def _format_decimals(number_format: str | None) -> int | None:
@@ -87,12 +204,18 @@ def _open(path: Path):
         raise FileError(f"{path.name}: not a readable {kind} workbook (truncated or corrupt: {err})") from err
 
 
-def _grid(book, index: int) -> tuple[list[list], int, int]:
-    """(cells of a sheet's used area, its top row and left column, 0-based)."""
+def _grid(book, index: int, path: Path) -> tuple[list[list], int, int, dict]:
+    """(cells of a sheet's used area, its top row and left column, 0-based, and its formulas saved
+    without a result: {(row, position): formula}); error cells hold their text (`_unread_cells`)."""
     sheet = book.get_sheet_by_index(index)
     grid = sheet.to_python()
     top, left = sheet.start if grid and sheet.start else (0, 0)
-    return grid, top, left
+    formulas = {}
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        unread = _unread_cells(path, book.sheet_names[index])
+        if unread:
+            formulas = _patch(grid, top, left, unread)
+    return grid, top, left, formulas
 
 
 def _rows(grid: list[list], top: int) -> Rows:
@@ -112,11 +235,11 @@ def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, li
     first, found = None, []
     for index, name in enumerate(book.sheet_names):
         try:
-            grid, top, left = _grid(book, index)
+            grid, top, left, formulas = _grid(book, index, path)
         except (CalamineError, ValueError):        # a chart or macro sheet: no cells
             continue
         rows = _rows(grid, top)
-        item = (name, grid, top, left, rows, locate(rows))
+        item = (name, grid, top, left, rows, locate(rows), formulas)
         first = first or item
         if score(item[5]):
             found.append(item)
@@ -133,17 +256,43 @@ def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, li
     return chosen, notes
 
 
-def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Rows, list[tuple[int, str, str]]]:
-    """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text))."""
-    (name, grid, top, left, rows, layout), skipped = _pick_sheet(path, locate)
-    body, key = [], header_key(layout.headers)
+def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Rows, list[tuple[int, str, str]],
+                                                                   list[tuple[int, str, str, str]]]:
+    """(layout, data rows numbered as in the sheet, rows skipped: (row, kind, text), rows rejected
+    before typing: (row, reason, text, field)). A row is rejected when a column of a form's field holds a
+    formula saved without its result: its value is not in the file."""
+    (name, grid, top, left, rows, layout, formulas), skipped = _pick_sheet(path, locate)
+    body, rejected, key = [], [], header_key(layout.headers)
+    fields = layout.match.columns if layout.match else {}
     for n, cells in rows[layout.body_index:]:
         if kind := skip_kind(cells, key):
-            skipped.append((n, kind, " | ".join(c or "" for c in cells).rstrip(" |")))
-        else:
-            body.append((n, cells))
+            skipped.append((n, kind, _shown(cells)))
+            continue
+        unread = [(pos, formulas[(n, pos)]) for pos in range(len(cells)) if (n, pos) in formulas] if formulas else []
+        missing = [(pos, formula) for pos, formula in unread if pos in fields]
+        if missing:
+            pos, formula = missing[0]
+            rejected.append((n, f"column {_column_letters(left + pos + 1)} ({layout.headers[pos]}) holds the formula "
+                                f"={formula} saved without its result, so the file has no value for it; open the "
+                                "workbook in Excel or WPS and save it (公式无计算结果)", _shown(cells), fields[pos]))
+            continue
+        for pos, _ in unread:       # in a column of no field: nothing
+            cells[pos] = None
+        body.append((n, cells))
     _reformat_periods(path, name, grid, top, left, body, layout)
-    return layout, body, skipped
+    return layout, body, skipped, rejected
+
+
+def _shown(cells: list[str | None]) -> str:
+    return " | ".join(c or "" for c in cells).rstrip(" |")
+
+
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def peek_layout(path: Path, locate: Callable[[Rows], Layout], rows: int = 200) -> Layout | None:

@@ -48,6 +48,7 @@ _WHY = {
     "number": "zs_num_problem({c}, $decimal)",
 }
 _NUMERIC = ("money", "number", "int")
+_EXCEL_ERROR = "an Excel error value, not a value: the formula that made it failed (公式错误值)"
 
 CHECKED = "_checked"     # temp table of one load's rows, typed (staging/typed.sql.j2 reads it)
 BAD_CODES = "_bad_codes"  # temp table (field, _source_row): credit codes of one load that failed
@@ -110,7 +111,10 @@ def _checks(field: FieldSpec) -> list[tuple[str, str]]:
     out = []
     if field.type in _WHAT:
         why = _WHY[field.type].format(c=c) if field.type in _WHY else _quote(_WHAT[field.type])
+        why = f"case when zs_excel_error({c}) then {_quote(_EXCEL_ERROR)} else {why} end"
         out.append((f"({typed} is null and trim({c}) <> '')", f"{name} || {why} || ' (got ''' || {c} || ''')'"))
+    elif field.type == "text":
+        out.append((f"zs_excel_error({c})", f"{name} || {_quote(_EXCEL_ERROR)} || ' (got ''' || {c} || ''')'"))
     if field.required:   # free text is typed by trimming: NULL exactly when blank
         blank = f"{typed} is null" if field.type == "text" else f"coalesce(trim({c}) = '', true)"
         out.append((blank, f"{name} || 'missing value'"))
@@ -138,6 +142,8 @@ def _suspect(field: FieldSpec) -> list[str]:
         out.append(f"{typed} is null")
     elif _suspect_reads_text(field):
         out.append(f"({typed} is null and {c} is not null)")
+    if field.type == "text":        # an Excel error value (#N/A) starts with '#': a prefix test
+        out.append(f"starts_with({typed}, '#')")
     if field.type in _NUMERIC:
         out.append(f"not isfinite({typed})")
     if field.non_negative:

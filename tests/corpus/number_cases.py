@@ -141,6 +141,27 @@ def _xls_periods() -> Case:
                 staged=[(*staged(i, months[i]), i + 1) for i in sorted(months)])
 
 
+def _excel_errors() -> Case:
+    """A register saved from Excel as CSV: the error values of failed formulas (a VLOOKUP's #N/A, a
+    #REF!) are written as text; no field takes one as its value, free text included."""
+    header = ["统一社会信用代码", "单位详细名称", "年份", "单位类型", "是否规上限上", "行业代码", "用地面积(亩)"]
+    lines = [",".join(header),
+             f"{credit_code(1)},永康市一号五金厂,2024,工业,是,3311,12.5",
+             f"{credit_code(2)},#N/A,2024,工业,是,3311,12.5",
+             f"{credit_code(3)},永康市三号五金厂,2024,工业,是,#REF!,12.5",
+             f"{credit_code(4)},永康市四号五金厂,2024,工业,#VALUE!,3311,12.5",
+             f"{credit_code(5)},永康市五号五金厂,2024,工业,是,3311,#DIV/0!",
+             f"{credit_code(6)},#无效,2024,工业,是,3311,"]
+    return Case("excel_errors.csv", "3", "Excel error values (#N/A, #REF!, #VALUE!, #DIV/0!) in text, bool and number fields",
+                write_text("excel_errors.csv", "\r\n".join(lines) + "\r\n"), exit_code=1,
+                loads=[("excel_errors.csv", "loaded", 6, 2, 4)], table="register",
+                rejected=[(3, "enterprise_name", "the formula that made it failed (公式错误值) (got '#N/A')"),
+                          (4, "industry_code", "(公式错误值) (got '#REF!')"), (5, "above_scale", "(公式错误值) (got '#VALUE!')"),
+                          (6, "land_area_mu", "(公式错误值) (got '#DIV/0!')")],
+                columns=("enterprise_id", "enterprise_name", "industry_code", "land_area_mu"),
+                staged=[(credit_code(1), "永康市一号五金厂", "3311", 12.5, 2), (credit_code(6), "#无效", "3311", None, 7)])
+
+
 def number_cases() -> list[Case]:
     return [_semicolon_comma(), _semicolon_point(), _tab_undecided(), _comma_file(), _underscore(), _non_finite(), _periods(),
-            _xlsx_periods(), _xls_periods()]
+            _xlsx_periods(), _xls_periods(), _excel_errors()]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from tests.conftest import credit_code
-from tests.corpus import BARE, HEADERS, JUNE, Case, csv_text, row, staged, values, write_text
+from tests.corpus import BARE, FIELDS, HEADERS, JUNE, Case, csv_text, row, staged, values, write_text
 
 _MONEY = slice(2, 9)
 
@@ -321,10 +321,69 @@ def _period_title_and_name_disagree() -> Case:
                 message="the title names 2024-06, the file name 2024-05")
 
 
+def _formula_cells() -> Case:
+    """XLSX cells that calamine reads as empty though they are not: an error value (#DIV/0!, a
+    VLOOKUP's #N/A) and a formula saved without its result (a workbook written by a program that
+    does not compute formulas) reject their rows by field; a formula with its saved result reads as
+    that result, one whose result is an empty text as empty, and a result-less formula in a column
+    of no field leaves its row alone."""
+    # (row, column): the cell's XML in place of the number openpyxl wrote
+    cells = {
+        (2, "C"): '<c r="C2"><f>D2-0</f><v>1.1</v></c>',                    # a formula and its result
+        (3, "E"): '<c r="E3" t="e"><f>D3/0</f><v>#DIV/0!</v></c>',          # an error, optional field
+        (4, "D"): '<c r="D4" t="e"><v>#N/A</v></c>',                       # an error, required field
+        (5, "H"): '<c r="H5"><f>I5-0</f><v></v></c>',                      # a formula without its result
+        (6, "H"): '<c r="H6" t="str"><f>IF(I6&gt;0,"",1)</f><v></v></c>',   # its result: empty text
+        (7, "J"): '<c r="J7"><f>SUM(C7:I7)</f></c>',                       # no result, column of no field
+    }
+
+    def write(folder: Path) -> Path:
+        import re
+        import zipfile
+
+        from openpyxl import Workbook
+
+        folder.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        sheet = book.active
+        sheet.append(HEADERS + ["核对"])
+        for i in range(1, 8):
+            sheet.append([row(i)[0], row(i)[1]] + [float(v) for v in row(i)[_MONEY]] + [0.0])
+        plain = folder / "plain.xlsx"
+        book.save(plain)
+        path = folder / "formula_cells.xlsx"
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    text = data.decode("utf-8")
+                    for (r, col), xml in cells.items():
+                        text, n = re.subn(rf'<c r="{col}{r}"[^>]*>.*?</c>', xml, text, count=1)
+                        assert n == 1, (r, col)
+                    data = text.encode("utf-8")
+                out.writestr(item, data)
+        plain.unlink()
+        return path
+
+    def unit(i: int, **changes: float | None) -> tuple:
+        cells_ = dict(zip(FIELDS, staged(i)))
+        cells_.update(changes)
+        return (*cells_.values(), i + 1)
+    return Case("formula_cells.xlsx", "4", "XLSX error cells (#DIV/0!, #N/A) and formulas saved without results",
+                write, exit_code=1, loads=[("formula_cells.xlsx", "loaded", 7, 4, 3)],
+                rejected=[(3, "gross_output_value_ytd_prior", "the formula that made it failed (公式错误值) (got '#DIV/0!')"),
+                          (4, "gross_output_value_ytd", "the formula that made it failed (公式错误值) (got '#N/A')"),
+                          (5, "export_delivery_value", "column H (出口交货值本月(千元)) holds the formula =I5-0 saved "
+                                                       "without its result")],
+                staged=[unit(1), unit(5, export_delivery_value=None), unit(6), unit(7)],
+                extra={7: {"核对": None}, 2: {"核对": "0"}})
+
+
 def shape_cases() -> list[Case]:
     return [_title_unit_total(), _sheet_shapes(), _report_export(), _unknown_unit(), _repeated_unknown(),
             _two_for_one("duplicate_header.csv", "报告期", "the header 报告期 twice"),
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
             _legacy_xls(), _instructions_first(), _tables_on_two_sheets(), *_disguised(), *_folders(), _xls_folder(),
-            _two_row_header(), _sheet_two_row_header(), _units_row(), _period_in_title(), _period_title_and_name_disagree()]
+            _two_row_header(), _sheet_two_row_header(), _units_row(), _period_in_title(), _period_title_and_name_disagree(),
+            _formula_cells()]
 

@@ -94,6 +94,12 @@ create or replace macro zs_date(x) as (
     end from t
 );
 
+-- an Excel error value (a formula that failed: #DIV/0!, a VLOOKUP's #N/A) as a spreadsheet shows it
+-- and a CSV export writes it; never a value of any field (warehouse/typing.py)
+create or replace macro zs_excel_error(x) as upper(trim(x)) in (
+    '#N/A', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#NULL!', '#SPILL!', '#CALC!', '#FIELD!',
+    '#GETTING_DATA', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!');
+
 -- free text: trimmed of spaces (as trim does), blank as NULL; the prefix and suffix tests spare
 -- the copy trim makes of every string (half the cost)
 create or replace macro zs_text(x) as case
