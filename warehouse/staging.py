@@ -27,13 +27,11 @@ LINEAGE_TYPES = ("bigint", "varchar", "integer")
 
 
 def _column_sql(field: FieldSpec) -> str:
-    """The staging value of a field from its typed value t_<field>: money in the form unit, a code
-    padded, spellings mapped to their value, an empty cell's default."""
+    """The staging value of a field from its typed value t_<field>: money in the form unit,
+    spellings mapped to their value, an empty cell's default (a code is padded by its typing)."""
     value = f"t_{field.name}"
     if field.type == "money":
         return f"{value} * f_{field.name}"
-    if field.pad:
-        return f"lpad({value}, {field.pad}, '0')"
     if field.codes:
         whens = [f"when {value} is null then {sql_literal(field.default)}"] if field.default is not None else []
         whens += [f"when lower({value}) in ({', '.join(sql_literal(s) for s in spellings)}) then {sql_literal(code)}"

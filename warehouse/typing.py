@@ -55,8 +55,11 @@ BAD_CODES = "_bad_codes"  # temp table (field, _source_row): credit codes of one
 
 
 def typed_expr(field: FieldSpec, underscores: bool = True) -> str:
-    """SQL turning the field's raw text column into its type (NULL when blank or unreadable);
-    `underscores=False` when the values are known to hold no '_' (spares zs_num a test)."""
+    """SQL turning the field's raw text column into its type (NULL when blank or unreadable; a
+    padded code, padded); `underscores=False` when the values are known to hold no '_' (spares
+    zs_num a test)."""
+    if field.pad:
+        return f"zs_padded_code(zs_text({field.name}), {int(field.pad)})"
     sql = _TYPED[field.type].format(c=field.name, bad=BAD_CODES, name=_quote(field.name))
     return sql if underscores else sql.replace("zs_num(", "zs_num_no_underscore(")
 
@@ -109,14 +112,14 @@ def _checks(field: FieldSpec) -> list[tuple[str, str]]:
     c, typed = field.name, f"t_{field.name}"
     name = _quote(f"{c}: ")
     out = []
-    if field.type in _WHAT:
-        why = _WHY[field.type].format(c=c) if field.type in _WHY else _quote(_WHAT[field.type])
+    if _what(field):
+        why = _WHY[field.type].format(c=c) if field.type in _WHY else _quote(_what(field))
         why = f"case when zs_excel_error({c}) then {_quote(_EXCEL_ERROR)} else {why} end"
         out.append((f"({typed} is null and trim({c}) <> '')", f"{name} || {why} || ' (got ''' || {c} || ''')'"))
     elif field.type == "text":
         out.append((f"zs_excel_error({c})", f"{name} || {_quote(_EXCEL_ERROR)} || ' (got ''' || {c} || ''')'"))
     if field.required:   # free text is typed by trimming: NULL exactly when blank
-        blank = f"{typed} is null" if field.type == "text" else f"coalesce(trim({c}) = '', true)"
+        blank = f"{typed} is null" if field.type == "text" and not field.pad else f"coalesce(trim({c}) = '', true)"
         out.append((blank, f"{name} || 'missing value'"))
     if field.type in _NUMERIC:
         out.append((f"not isfinite({typed})",
@@ -128,9 +131,17 @@ def _checks(field: FieldSpec) -> list[tuple[str, str]]:
     return out
 
 
+def _what(field: FieldSpec) -> str | None:
+    """What a value of the field must be, for the message when it is not (None: free text)."""
+    if field.pad:
+        return (f"not a code of {field.pad} digits (GB/T 4754 industry code such as 3311, 0131 or C3311; "
+                "行业代码格式不正确)")
+    return _WHAT.get(field.type)
+
+
 def _suspect_reads_text(field: FieldSpec) -> bool:
     """Whether _suspect needs the field's text: an optional field that can be unreadable."""
-    return not field.required and field.type in _WHAT
+    return not field.required and _what(field) is not None
 
 
 def _suspect(field: FieldSpec) -> list[str]:
@@ -142,7 +153,7 @@ def _suspect(field: FieldSpec) -> list[str]:
         out.append(f"{typed} is null")
     elif _suspect_reads_text(field):
         out.append(f"({typed} is null and {c} is not null)")
-    if field.type == "text":        # an Excel error value (#N/A) starts with '#': a prefix test
+    if field.type == "text" and not field.pad:  # an Excel error value (#N/A) starts with '#': a prefix test
         out.append(f"starts_with({typed}, '#')")
     if field.type in _NUMERIC:
         out.append(f"not isfinite({typed})")

@@ -107,6 +107,31 @@ create or replace macro zs_text(x) as case
     else nullif(x, '')
 end;
 
+-- the GB/T 4754-2017 section (门类 A..T) of a division (大类 01..97)
+create or replace macro zs_section_4754(division) as case
+    when division between 1 and 5 then 'A' when division between 6 and 12 then 'B'
+    when division between 13 and 43 then 'C' when division between 44 and 46 then 'D'
+    when division between 47 and 50 then 'E' when division between 51 and 52 then 'F'
+    when division between 53 and 60 then 'G' when division between 61 and 62 then 'H'
+    when division between 63 and 65 then 'I' when division between 66 and 69 then 'J'
+    when division = 70 then 'K' when division between 71 and 72 then 'L'
+    when division between 73 and 75 then 'M' when division between 76 and 79 then 'N'
+    when division between 80 and 82 then 'O' when division = 83 then 'P'
+    when division between 84 and 85 then 'Q' when division between 86 and 90 then 'R'
+    when division between 91 and 96 then 'S' when division = 97 then 'T'
+end;
+
+-- a numeric code of `width` digits (a GB/T 4754 industry code, forms.yaml `pad`) from trimmed text:
+-- digits only, left-padded with zeros when fewer (a spreadsheet drops the zero of 0131); a leading
+-- section letter is dropped when it is the code's own (C3311, c3311); anything else (more digits,
+-- '3311 or ="3311", a letter of another section) is NULL, never cut to width
+create or replace macro zs_padded_code(s, width) as case
+    when length(s) = width and regexp_full_match(s, '\d+') then s
+    when length(s) < width and regexp_full_match(s, '\d+') then lpad(s, width, '0')
+    when length(s) = width + 1 and regexp_full_match(s, '[A-Za-z]\d+')
+        and upper(s[1]) = zs_section_4754(cast(s[2:3] as integer)) then s[2:]
+end;
+
 -- yes/no in the ways forms write it (是 and 否 first: compared as they are, 4x cheaper)
 create or replace macro zs_bool(x) as case
     when x = '是' then true
