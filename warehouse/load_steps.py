@@ -13,7 +13,7 @@ import numpy as np
 from warehouse.codes import valid_code_array
 from warehouse.layout import SKIPPED, is_blank_name, unique_names
 from warehouse.readers import ReadResult
-from warehouse.spec import Contract, FormSpec, HeaderMatch
+from warehouse.spec import Contract, FieldSpec, FormSpec, HeaderMatch
 from warehouse.typing import BAD_CODES, CHECKED, checked_sql, create_bad_codes, january_sql, problems_sql
 
 INCOMING = "_incoming"
@@ -147,5 +147,25 @@ def record_problems(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, ma
             f"February filing; kept in raw, left out of core' from ({january_sql()}) j "
             f"where _source_row not in (select source_row from audit.rejected_rows where load_id = $load_id)",
             {"load_id": load_id, "file": str(path), "form": form.code})
+    for field in form.fields.values():
+        if field.codes and field.name in present:
+            _warn_unknown_codes(con, load_id, path, form, field)
     return con.execute("select (select count(*) from audit.rejected_rows where load_id = $id), "
                        "(select count(*) from audit.load_warnings where load_id = $id)", {"id": load_id}).fetchone()
+
+
+def _warn_unknown_codes(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, form: FormSpec,
+                        field: FieldSpec) -> None:
+    """A value of a coded field (单位类型) that is none of its spellings is kept as written, in lower
+    case, and so matches no figure selecting by it (the unit falls outside every scope): each such
+    row is warned, naming the spellings known."""
+    known = [spelling for _, spellings in field.codes for spelling in spellings]
+    listed = "; ".join(f"{code}: {'/'.join(spellings)}" for code, spellings in field.codes)
+    con.execute(
+        f"insert into audit.load_warnings select $load_id, $file, _source_row, $form, $field, "
+        f"$field || ': ''' || t_{field.name} || ''' is none of the values forms.yaml knows (' || $listed "
+        f"|| '); kept as written, so no figure selecting by ' || $field || ' counts the unit (未识别的取值)' "
+        f"from {CHECKED} where lower(t_{field.name}) not in (select unnest($known::varchar[])) "
+        f"and _source_row not in (select source_row from audit.rejected_rows where load_id = $load_id)",
+        {"load_id": load_id, "file": str(path), "form": form.code, "field": field.name, "listed": listed,
+         "known": known})

@@ -182,6 +182,21 @@ def _industry_codes() -> Case:
                         (credit_code(4), "0131", 5), (credit_code(9), "0131", 10)])
 
 
+def _unit_types() -> Case:
+    """单位类型 as registers spell it: known spellings map to industry or trade; any other value is
+    kept as written and warned by row, since no indicator's scope counts the unit then."""
+    written = {1: "工业", 2: "规模以上工业", 3: "限额以上批发和零售业", 4: "住宿餐饮", 5: " Industry "}
+    lines = [",".join(["统一社会信用代码", "单位详细名称", "年份", "单位类型", "是否规上限上", "行业代码"])]
+    lines += [f"{credit_code(i)},企业{i},2024,{kind},是,3311" for i, kind in written.items()]
+    return Case("unit_types.csv", "3", "单位类型 spellings; an unknown one is kept and warned",
+                write_text("unit_types.csv", "\n".join(lines) + "\n"),
+                loads=[("unit_types.csv", "loaded", 5, 5, 0)], table="register",
+                warnings=[(5, "unit_type", "'住宿餐饮' is none of the values forms.yaml knows (industry: 工业/")],
+                columns=("enterprise_id", "unit_type"),
+                staged=[(credit_code(1), "industry", 2), (credit_code(2), "industry", 3), (credit_code(3), "trade", 4),
+                        (credit_code(4), "住宿餐饮", 5), (credit_code(5), "industry", 6)])
+
+
 def number_cases() -> list[Case]:
     return [_semicolon_comma(), _semicolon_point(), _tab_undecided(), _comma_file(), _underscore(), _non_finite(), _periods(),
-            _xlsx_periods(), _xls_periods(), _excel_errors(), _industry_codes()]
+            _xlsx_periods(), _xls_periods(), _excel_errors(), _industry_codes(), _unit_types()]
