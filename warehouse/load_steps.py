@@ -100,7 +100,7 @@ def _check_codes(con: duckdb.DuckDBPyConnection, form: FormSpec, by_field: dict[
     for field in form.fields.values():
         if field.type != "id" or field.name not in by_field:
             continue
-        codes = con.sql(f"select _source_row, upper(trim({by_field[field.name]})) as code "
+        codes = con.sql(f"select _source_row, zs_code_text({by_field[field.name]}) as code "
                         f"from {INCOMING}").to_arrow_table().combine_chunks()
         if not codes.num_rows:
             continue

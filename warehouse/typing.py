@@ -19,7 +19,7 @@ _TYPED = {
     # credit codes are checked in numpy before typing (warehouse.load_steps._check_codes): the ones
     # that failed are listed in BAD_CODES
     "id": "case when _source_row not in (select _source_row from {bad} where field = {name}) "
-          "then nullif(upper(trim({c})), '') end",
+          "then zs_code_text({c}) end",
     "period": "zs_period({c})",
     "text": "zs_text({c})",
     "money": "zs_num({c}, _decimal)",
@@ -59,7 +59,7 @@ def typed_expr(field: FieldSpec, underscores: bool = True) -> str:
     padded code, padded); `underscores=False` when the values are known to hold no '_' (spares
     zs_num a test)."""
     if field.pad:
-        return f"zs_padded_code(zs_text({field.name}), {int(field.pad)})"
+        return f"zs_padded_code({field.name}, {int(field.pad)})"
     sql = _TYPED[field.type].format(c=field.name, bad=BAD_CODES, name=_quote(field.name))
     return sql if underscores else sql.replace("zs_num(", "zs_num_no_underscore(")
 

@@ -164,22 +164,23 @@ def _excel_errors() -> Case:
 
 def _industry_codes() -> Case:
     """GB/T 4754 industry codes as registers write them: 4 digits; a section letter of the code's
-    own (C3311: 33 is in section C); a leading zero lost (131 is 0131). A code is never cut to
+    own (C3311: 33 is in section C); a leading zero lost (131 is 0131); a leading tab. A code is never cut to
     width: 33110 is not 3311, and a letter of another section, an apostrophe or ="..." is no code."""
     written = {1: "3311", 2: "C3311", 3: "c3899", 4: "131", 5: "D3311", 6: "33110", 7: "'3311", 8: '="0131"',
-               9: "A0131", 10: "33-11"}
+               9: "A0131", 10: "33-11", 11: "\t3311"}
     lines = [",".join(["统一社会信用代码", "单位详细名称", "年份", "单位类型", "是否规上限上", "行业代码"])]
     lines += [f"{credit_code(i)},企业{i},2024,工业,是,{code}" for i, code in written.items()]
     bad = "not a code of 4 digits (GB/T 4754 industry code such as 3311, 0131 or C3311; 行业代码格式不正确) (got "
     return Case("industry_codes.csv", "3", "industry codes with a section letter, a lost zero, too many digits",
                 write_text("industry_codes.csv", "\n".join(lines) + "\n"), exit_code=1,
-                loads=[("industry_codes.csv", "loaded", 10, 5, 5)], table="register",
+                loads=[("industry_codes.csv", "loaded", 11, 6, 5)], table="register",
                 rejected=[(6, "industry_code", bad + "'D3311')"), (7, "industry_code", bad + "'33110')"),
                           (8, "industry_code", bad + "''3311')"), (9, "industry_code", bad + "'=\"0131\"')"),
                           (11, "industry_code", bad + "'33-11')")],
                 columns=("enterprise_id", "industry_code"),
                 staged=[(credit_code(1), "3311", 2), (credit_code(2), "3311", 3), (credit_code(3), "3899", 4),
-                        (credit_code(4), "0131", 5), (credit_code(9), "0131", 10)])
+                        (credit_code(4), "0131", 5), (credit_code(9), "0131", 10),
+                        (credit_code(11), "3311", 12)])
 
 
 def _unit_types() -> Case:
@@ -197,6 +198,21 @@ def _unit_types() -> Case:
                         (credit_code(4), "住宿餐饮", 5), (credit_code(5), "industry", 6)])
 
 
+def _blanks_around_codes() -> Case:
+    """Credit codes as exports write them: a leading tab (it keeps Excel from showing 9.13E+17), a
+    no-break or ideographic space: read without them. An apostrophe is no blank: that row is rejected."""
+    rows = [row(i) for i in range(1, 6)]
+    rows[0][0] = "\t" + rows[0][0]
+    rows[1][0] = rows[1][0] + "\u00a0"
+    rows[2][0] = "\u3000" + rows[2][0]
+    rows[3][0] = "'" + rows[3][0]
+    return Case("blanks_around_codes.csv", "3", "tab, no-break and ideographic spaces around credit codes",
+                write_text("blanks_around_codes.csv", csv_text(rows)), exit_code=1,
+                loads=[("blanks_around_codes.csv", "loaded", 5, 4, 1)],
+                rejected=[(5, "enterprise_id", "not a valid unified social credit code")],
+                staged=[(*staged(i), i + 1) for i in (1, 2, 3, 5)])
+
+
 def number_cases() -> list[Case]:
     return [_semicolon_comma(), _semicolon_point(), _tab_undecided(), _comma_file(), _underscore(), _non_finite(), _periods(),
-            _xlsx_periods(), _xls_periods(), _excel_errors(), _industry_codes(), _unit_types()]
+            _xlsx_periods(), _xls_periods(), _excel_errors(), _industry_codes(), _unit_types(), _blanks_around_codes()]
