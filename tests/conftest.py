@@ -52,3 +52,51 @@ def con(tmp_path):
     init_schema(connection)
     yield connection
     connection.close()
+
+
+def run_zonestat(home: Path, *args: str, timeout: int = 600) -> None:
+    """A zonestat command in its own process with `home` as ZONESTAT_HOME (and Prefect's home in
+    it), as a user runs it: Prefect's log handlers would outlive a CliRunner's captured streams."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ZONESTAT_HOME": str(home), "PREFECT_HOME": str(home / "prefect")}
+    env.pop("ZONESTAT_DB", None)
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([sys.executable, "-m", "zonestat", *args], cwd=Path(__file__).resolve().parents[1], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, (args, done.stdout[-1000:], done.stderr[-2000:])
+
+
+def demo_forecast_copy(tmp_path_factory, home: Path) -> Path:
+    """`home` made a home of its own holding the demo zone as `zonestat demo` then `zonestat forecast
+    --as-of 2024-06` leave it. The two commands run once per test run, into a folder the pytest
+    workers share (the first takes a lock and builds it, the others wait); each caller gets a copy,
+    whose published periods point at its own exports folder (a re-publication writes where the
+    period was last published, which would otherwise be the shared folder)."""
+    import fcntl
+    import shutil
+
+    import duckdb
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cache = shared / "demo-forecast-2024-06" / "zhome"
+    with open(shared / "demo-forecast-2024-06.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cache.parent / "done").exists():
+            shutil.rmtree(cache, ignore_errors=True)
+            run_zonestat(cache, "demo")
+            run_zonestat(cache, "forecast", "--as-of", "2024-06")
+            (cache.parent / "done").touch()
+    shutil.copytree(cache, home, ignore=shutil.ignore_patterns("prefect"))
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("update marts.publications set exports_dir = replace(exports_dir, $old, $new), "
+                    "export_path = replace(export_path, $old, $new)", {"old": str(cache), "new": str(home)})
+    return home
+
+
+@pytest.fixture
+def demo_forecast_home(tmp_path, tmp_path_factory) -> Path:
+    """A home of its own holding the demo zone and its June forecast (demo_forecast_copy)."""
+    return demo_forecast_copy(tmp_path_factory, tmp_path / "zhome")

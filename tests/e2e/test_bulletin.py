@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import run_zonestat
 from tests.e2e.test_report_zone import JUNE, add_forecast, build_zone
 from zonestat.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 JULY = dt.date(2024, 7, 1)
 DATES = re.compile(r"\d{4}年|1-\d{1,2}月|\d{1,2}-12月|80%的可能|\d+个百分点之外")   # not figures
@@ -196,21 +193,15 @@ def test_the_report_page_carries_the_same_bulletin(zone, tmp_path):
 
 
 def zonestat(home: Path, *args: str) -> None:
-    """The command in its own process, as test_docs_examples.py runs the demo: the forecast imports
-    Prefect, whose log handlers would outlive a CliRunner's captured streams and garble later tests."""
-    env = {**os.environ, "ZONESTAT_HOME": str(home), "PREFECT_HOME": str(home / "prefect")}
-    env.pop("ZONESTAT_DB", None)
-    env.pop("PREFECT_API_URL", None)
-    done = subprocess.run([sys.executable, "-m", "zonestat", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, (args, done.stdout[-1000:], done.stderr[-2000:])
+    """The command in its own process (tests/conftest.py run_zonestat): the forecast imports Prefect,
+    whose log handlers would outlive a CliRunner's captured streams and garble later tests."""
+    run_zonestat(home, *args)
 
 
 @pytest.mark.slow
-def test_bulletin_numbers_match_the_marts_on_the_demo(tmp_path_factory):
-    home = tmp_path_factory.mktemp("bulletin_demo") / "zhome"
-    for args in (["demo"], ["forecast", "--as-of", "2024-06"], ["bulletin", "--period", "2024-06"]):
-        zonestat(home, *args)
+def test_bulletin_numbers_match_the_marts_on_the_demo(demo_forecast_home):
+    home = demo_forecast_home       # `zonestat demo`, then `zonestat forecast --as-of 2024-06`
+    zonestat(home, "bulletin", "--period", "2024-06")
     paragraphs = read_docx(home / "reports" / "2024-06" / "zonestat-bulletin-2024-06.docx")
     figures, outlook = marts_figures(home / "warehouse.duckdb")
     assert len(outlook) >= 6 and all(row["target"] is not None for row in outlook.values())

@@ -4,15 +4,14 @@ of the Parquet exports (DuckDB with and without hive partitioning, pyarrow.datas
 polars), each returning rows. The exports are readable by the planners' group."""
 from __future__ import annotations
 
-import os
 import re
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.conftest import demo_forecast_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "docs" / "warehouse.md", ROOT / "docs" / "scaling.md"]
@@ -30,15 +29,8 @@ def examples(kind: str) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def zone(tmp_path_factory):
-    home = tmp_path_factory.mktemp("docs") / "zhome"
-    env = {**os.environ, "ZONESTAT_HOME": str(home), "PREFECT_HOME": str(home / "prefect")}
-    env.pop("ZONESTAT_DB", None)
-    env.pop("PREFECT_API_URL", None)
-    for args in (["demo"], ["forecast", "--as-of", "2024-06"]):
-        done = subprocess.run([sys.executable, "-m", "zonestat", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=600)
-        assert done.returncode == 0, done.stderr[-2000:]
-    return home
+    """The demo zone with its June forecast (`zonestat demo`, `zonestat forecast --as-of 2024-06`)."""
+    return demo_forecast_copy(tmp_path_factory, tmp_path_factory.mktemp("docs") / "zhome")
 
 
 @pytest.mark.parametrize("name,body", examples("sql"), ids=[n for n, _ in examples("sql")])
