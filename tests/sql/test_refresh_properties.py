@@ -194,6 +194,32 @@ def test_a_build_reads_the_typed_table_only_where_every_key_has_one_version(natu
             assert rows[0] == rows[1] and rows[0]
 
 
+def test_a_build_leaves_out_last_years_filings_only_where_staging_has_none(natural):
+    """A build of the months of a form's first year in staging has no filing a year before any of
+    them and leaves its join to last year's out, with the same rows as the join that finds nothing;
+    a range reaching the next year's month (where staging has one) has bases."""
+    from warehouse.build import FACT_FORMS, has_bases, model_sql
+
+    _, _, db = natural
+    with session(db, read_only=True) as con:
+        later = 0
+        for name, form in FACT_FORMS.items():
+            periods = [r[0] for r in con.execute(f"select distinct period from staging.{form.table}_typed "
+                                                 "order by 1").fetchall()]
+            if not periods:       # a form the zone does not file
+                continue
+            first = periods[0]
+            year_one = (first, dt.date(first.year, 12, 1))
+            assert not has_bases(con, name, *year_one), name
+            rows = [con.execute(f"select * from ({model_sql(name, False, False, False, bases)}) order by all",
+                                dict(zip(("lo", "hi"), year_one))).fetchall() for bases in (True, False)]
+            assert rows[0] == rows[1] and rows[0], name
+            based = [p for p in periods if dt.date(p.year - 1, p.month, 1) in periods]
+            assert has_bases(con, name, first, periods[-1]) == bool(based) == has_bases(con, name), name
+            later += bool(based)
+        assert later      # the zone has a form with a month and the same month a year earlier
+
+
 def test_a_table_built_before_a_later_file_of_its_form_is_built_again(tmp_path):
     """A batch builds a core table as soon as the files of its forms are in (warehouse/batch.py); a
     file of its form loaded after that leaves it outdated, and `finish` builds it again: the same
