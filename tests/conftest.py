@@ -71,13 +71,10 @@ def run_zonestat(home: Path, *args: str, timeout: int = 600) -> None:
 def demo_forecast_copy(tmp_path_factory, home: Path) -> Path:
     """`home` made a home of its own holding the demo zone as `zonestat demo` then `zonestat forecast
     --as-of 2024-06` leave it. The two commands run once per test run, into a folder the pytest
-    workers share (the first takes a lock and builds it, the others wait); each caller gets a copy,
-    whose published periods point at its own exports folder (a re-publication writes where the
-    period was last published, which would otherwise be the shared folder)."""
+    workers share (the first takes a lock and builds it, the others wait); each caller gets a copy
+    (whose commands publish into its own exports folder, as a moved home does)."""
     import fcntl
     import shutil
-
-    import duckdb
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -90,9 +87,6 @@ def demo_forecast_copy(tmp_path_factory, home: Path) -> Path:
             run_zonestat(cache, "forecast", "--as-of", "2024-06")
             (cache.parent / "done").touch()
     shutil.copytree(cache, home, ignore=shutil.ignore_patterns("prefect"))
-    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
-        con.execute("update marts.publications set exports_dir = replace(exports_dir, $old, $new), "
-                    "export_path = replace(export_path, $old, $new)", {"old": str(cache), "new": str(home)})
     return home
 
 

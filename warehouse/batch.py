@@ -199,7 +199,7 @@ def ingest_paths(db_path: Path, paths: Iterable[Path], encoding: str | None = No
                  exports_dir: Path | None = None, today: dt.date | None = None) -> BatchResult:
     """Load every file (each its own transaction), then bring core up to date (only the periods
     the loads touched; warehouse/refresh.py) and re-publish the published periods they changed
-    (marts, a new vintage, the Parquet export in `exports_dir` or where it was last written).
+    (marts, a new vintage, the Parquet export in `exports_dir`, else where it was last written).
 
     Up to `workers` files load side by side, each on its own cursor (DuckDB runs their
     transactions concurrently; each releases the GIL while it works), and DuckDB keeps only the

@@ -142,9 +142,11 @@ def published_periods(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 def republish(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str,
               exports_dir: Path | None = None) -> list[Publication]:
     """Re-evaluate every published period that the changed core periods feed (the period itself,
-    the same month one and two years on), into the export folder of its last publication
-    (`exports_dir` where it has none). The periods a build queued and no refresh has handled yet
-    (a run killed in between) are handled too; each is cleared once its periods are published."""
+    the same month one and two years on), into `exports_dir` (the CLI and the flows pass the home's
+    exports folder: a home that was moved or copied re-publishes in its own folder, not the one it
+    was first published from), else the export folder of its last publication. The periods a build
+    queued and no refresh has handled yet (a run killed in between) are handled too; each is
+    cleared once its periods are published."""
     queued = {r[0] for r in con.execute("select period from meta.pending_publication").fetchall()}
     changed = set(changed) | queued
     mark_stale_forecasts(con, changed, reason)
@@ -152,7 +154,7 @@ def republish(con: duckdb.DuckDBPyConnection, changed: set[dt.date], reason: str
     out = []
     for period in sorted(affected & set(published_periods(con))):
         last = latest_vintage(con, period) or {}
-        folder = last.get("exports_dir") or exports_dir
+        folder = exports_dir or last.get("exports_dir")
         out.append(publish_period(con, period, Path(folder) if folder else None, reason,
                                   last.get("min_coverage") or MIN_COVERAGE))
     if changed:

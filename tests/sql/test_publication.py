@@ -138,3 +138,24 @@ def test_a_run_killed_between_the_build_and_the_refresh_of_the_marts_refreshes_t
     assert {p.period for p in batch.republished} == {MAY, JUN} and len(vintages(db, MAY)) == 2
     with session(db, read_only=True) as con:
         assert con.execute("select count(*) from meta.pending_publication").fetchone()[0] == 0
+
+
+def test_a_moved_home_republishes_into_its_own_exports_folder(zone, tmp_path_factory):
+    """A home copied elsewhere (a new server, a restored backup): a correction loaded there
+    re-publishes May and June into the new home's exports, and leaves the old folder as it was."""
+    import shutil
+
+    db, exports, tmp = zone
+    moved = tmp_path_factory.mktemp("moved")
+    shutil.copy(db, moved / "w.duckdb")
+    shutil.copytree(exports, moved / "exports")
+    before = (exports / "indicators" / "indicators_2024-05.parquet").read_bytes()
+    fix = write_csv(moved / "B204-1_202405_更正.csv", OUT, [[A, "2024-05", 650, 450]])
+    batch = ingest_paths(moved / "w.duckdb", [fix], exports_dir=moved / "exports")
+    assert {p.period for p in batch.republished} == {MAY, JUN}
+    assert {p.export_path.parent.parent for p in batch.republished} == {moved / "exports"}
+    assert (exports / "indicators" / "indicators_2024-05.parquet").read_bytes() == before
+    table = pq.read_table(moved / "exports" / "indicators" / "indicators_2024-05.parquet").to_pylist()
+    zone_ytd = [r for r in table if r["indicator_id"] == "industrial_output_value" and r["window"] == "ytd"
+                and r["breakdown"] == "zone"]
+    assert zone_ytd and zone_ytd[0]["value"] == pytest.approx((650 + 1002) / 10 / 1e4)
