@@ -54,22 +54,27 @@ _CELL = re.compile(rb"<c\s([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
 _FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
-_REF = re.compile(r"([A-Z]+)(\d+)")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 
-def _sheet_part(book: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The zip member holding the named worksheet's cells (workbook.xml and its relationships)."""
-    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Each worksheet's name -> the zip member holding its cells (workbook.xml and its
+    relationships), read once per workbook; empty when the package is not laid out that way."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
+    parts = {}
     for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        if sheet.get("name") == sheet_name:
-            target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        if target:
+            parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
 
 
 def _marks(data: bytes) -> list[int]:
@@ -85,24 +90,23 @@ def _marks(data: bytes) -> list[int]:
     return sorted(out)
 
 
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+def _unread_cells(path: Path, part: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """Cells of an XLSX worksheet (its zip member `part`) that calamine reads as empty though they
+    are not: (row, column), 1-based -> ('error', '#DIV/0!') or ('formula', 'C3*2') for a formula
+    saved without its result. A formula whose saved result is an empty text (t="str") is empty
+    indeed. FileError when such a cell carries no reference to place it by: read as blank, its
+    value would be lost without a word."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.utils.exceptions import CellCoordinatesException
 
+    from warehouse.encodings import FileError
 
-def _unread_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], tuple[str, str]]:
-    """Cells of an XLSX worksheet that calamine reads as empty though they are not: (row, column),
-    1-based -> ('error', '#DIV/0!') or ('formula', 'C3*2') for a formula saved without its result.
-    A formula whose saved result is an empty text (t="str") is empty indeed."""
     try:
         with zipfile.ZipFile(path) as book:
-            part = _sheet_part(book, sheet_name)
-            data = book.read(part) if part else b""
-    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+            data = book.read(part)
+    except (KeyError, OSError, zipfile.BadZipFile):
         return {}
-    found = {}
+    found, unplaced = {}, 0
     end = 0
     for mark in _marks(data):       # only the cells holding a formula or an error
         if mark < end:
@@ -112,25 +116,31 @@ def _unread_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], tuple[st
             result = data[mark:close]
             if close >= 0 and b"<v" in result and b"<v></v>" not in result and b"<v/>" not in result:
                 continue
-        start = data.rfind(b"<c ", 0, mark)
+        start = data.rfind(b"<c ", 0, mark + 1)     # the mark may be the space after "<c"
         cell = _CELL.match(data, start) if start >= 0 else None
         if cell is None or cell.end() <= mark:
             continue
         end = cell.end()
         attrs, body = dict(_ATTR.findall(cell.group(1))), cell.group(2) or b""
-        ref = _REF.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace").replace("$", ""))
-        if ref is None:
-            continue
         kind = attrs.get(b"t", b"n")
         value = _VALUE.search(body)
         text = value.group(1).decode("utf-8", "replace").strip() if value else ""
-        where = (int(ref.group(2)), _column_number(ref.group(1)))
+        unread = (kind == b"e" and text) or (b"<f" in body and not text and kind not in (b"str", b"s", b"inlineStr"))
+        try:
+            letters, row = coordinate_from_string(attrs.get(b"r", b"").decode("ascii", "replace").replace("$", ""))
+        except (CellCoordinatesException, ValueError):
+            unplaced += bool(unread)
+            continue
+        where = (row, column_index_from_string(letters))
         if kind == b"e" and text:
             found[where] = ("error", text)
         elif b"<f" in body and not text and kind not in (b"str", b"s", b"inlineStr"):
             formula = _FORMULA.search(body)
             shown = (formula.group(1) or b"").decode("utf-8", "replace") if formula else ""
             found[where] = ("formula", unescape(shown, {"&quot;": '"', "&apos;": "'"}) or "(shared formula)")
+    if unplaced:
+        raise FileError(f"{path.name}: {unplaced} error or formula cells carry no cell reference, so their place "
+                        "in the table is unknown; open the workbook in Excel or WPS and save it (单元格无位置信息)")
     return found
 
 
@@ -204,18 +214,12 @@ def _open(path: Path):
         raise FileError(f"{path.name}: not a readable {kind} workbook (truncated or corrupt: {err})") from err
 
 
-def _grid(book, index: int, path: Path) -> tuple[list[list], int, int, dict]:
-    """(cells of a sheet's used area, its top row and left column, 0-based, and its formulas saved
-    without a result: {(row, position): formula}); error cells hold their text (`_unread_cells`)."""
+def _grid(book, index: int) -> tuple[list[list], int, int]:
+    """(cells of a sheet's used area, its top row and left column, 0-based)."""
     sheet = book.get_sheet_by_index(index)
     grid = sheet.to_python()
     top, left = sheet.start if grid and sheet.start else (0, 0)
-    formulas = {}
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        unread = _unread_cells(path, book.sheet_names[index])
-        if unread:
-            formulas = _patch(grid, top, left, unread)
-    return grid, top, left, formulas
+    return grid, top, left
 
 
 def _rows(grid: list[list], top: int) -> Rows:
@@ -232,12 +236,16 @@ def _pick_sheet(path: Path, locate: Callable[[Rows], Layout]) -> tuple[tuple, li
     from warehouse.layout import score
 
     book = _open(path)
+    parts = _sheet_parts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     first, found = None, []
     for index, name in enumerate(book.sheet_names):
         try:
-            grid, top, left, formulas = _grid(book, index, path)
+            grid, top, left = _grid(book, index)
         except (CalamineError, ValueError):        # a chart or macro sheet: no cells
             continue
+        # error cells as their text; formulas saved without a result: {(row, position): formula}
+        unread = _unread_cells(path, parts[name]) if name in parts else {}
+        formulas = _patch(grid, top, left, unread) if unread else {}
         rows = _rows(grid, top)
         item = (name, grid, top, left, rows, locate(rows), formulas)
         first = first or item
@@ -271,8 +279,10 @@ def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Ro
         unread = [(pos, formulas[(n, pos)]) for pos in range(len(cells)) if (n, pos) in formulas] if formulas else []
         missing = [(pos, formula) for pos, formula in unread if pos in fields]
         if missing:
+            from openpyxl.utils import get_column_letter
+
             pos, formula = missing[0]
-            rejected.append((n, f"column {_column_letters(left + pos + 1)} ({layout.headers[pos]}) holds the formula "
+            rejected.append((n, f"column {get_column_letter(left + pos + 1)} ({layout.headers[pos]}) holds the formula "
                                 f"={formula} saved without its result, so the file has no value for it; open the "
                                 "workbook in Excel or WPS and save it (公式无计算结果)", _shown(cells), fields[pos]))
             continue
@@ -285,14 +295,6 @@ def sheet_rows(path: Path, locate: Callable[[Rows], Layout]) -> tuple[Layout, Ro
 
 def _shown(cells: list[str | None]) -> str:
     return " | ".join(c or "" for c in cells).rstrip(" |")
-
-
-def _column_letters(n: int) -> str:
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def peek_layout(path: Path, locate: Callable[[Rows], Layout], rows: int = 200) -> Layout | None:

@@ -321,6 +321,47 @@ def _period_title_and_name_disagree() -> Case:
                 message="the title names 2024-06, the file name 2024-05")
 
 
+def _patched_workbook(name: str, cells: dict[tuple[int, str], str]) -> Callable[[Path], Path]:
+    """A B204-1 workbook of units 1-7 (and a 核对 column of zeros) whose cells at (row, column) are
+    replaced by the XML given: what openpyxl cannot write (a formula with its saved result, an error)."""
+    def write(folder: Path) -> Path:
+        import re
+        import zipfile
+
+        from openpyxl import Workbook
+
+        folder.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        sheet = book.active
+        sheet.append(HEADERS + ["核对"])
+        for i in range(1, 8):
+            sheet.append([row(i)[0], row(i)[1]] + [float(v) for v in row(i)[_MONEY]] + [0.0])
+        plain = folder / f"plain_{name}"
+        book.save(plain)
+        path = folder / name
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    text = data.decode("utf-8")
+                    for (r, col), xml in cells.items():
+                        text, n = re.subn(rf'<c r="{col}{r}"[^>]*>.*?</c>', xml, text, count=1)
+                        assert n == 1, (r, col)
+                    data = text.encode("utf-8")
+                out.writestr(item, data)
+        plain.unlink()
+        return path
+    return write
+
+
+def _unplaced_error() -> Case:
+    """An error cell written without its reference (r="..."): its place is unknown, and reading the
+    sheet without it would load a blank there, so the file is refused."""
+    return Case("unplaced_error.xlsx", "4", "an XLSX error cell with no cell reference",
+                _patched_workbook("unplaced_error.xlsx", {(3, "E"): '<c t="e"><v>#N/A</v></c>'}), exit_code=1,
+                loads=[("unplaced_error.xlsx", "failed", 0, 0, 0)], message="carry no cell reference")
+
+
 def _formula_cells() -> Case:
     """XLSX cells that calamine reads as empty though they are not: an error value (#DIV/0!, a
     VLOOKUP's #N/A) and a formula saved without its result (a workbook written by a program that
@@ -337,33 +378,7 @@ def _formula_cells() -> Case:
         (7, "J"): '<c r="J7"><f>SUM(C7:I7)</f></c>',                       # no result, column of no field
     }
 
-    def write(folder: Path) -> Path:
-        import re
-        import zipfile
-
-        from openpyxl import Workbook
-
-        folder.mkdir(parents=True, exist_ok=True)
-        book = Workbook()
-        sheet = book.active
-        sheet.append(HEADERS + ["核对"])
-        for i in range(1, 8):
-            sheet.append([row(i)[0], row(i)[1]] + [float(v) for v in row(i)[_MONEY]] + [0.0])
-        plain = folder / "plain.xlsx"
-        book.save(plain)
-        path = folder / "formula_cells.xlsx"
-        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-            for item in src.infolist():
-                data = src.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    text = data.decode("utf-8")
-                    for (r, col), xml in cells.items():
-                        text, n = re.subn(rf'<c r="{col}{r}"[^>]*>.*?</c>', xml, text, count=1)
-                        assert n == 1, (r, col)
-                    data = text.encode("utf-8")
-                out.writestr(item, data)
-        plain.unlink()
-        return path
+    write = _patched_workbook("formula_cells.xlsx", cells)
 
     def unit(i: int, **changes: float | None) -> tuple:
         cells_ = dict(zip(FIELDS, staged(i)))
@@ -385,5 +400,5 @@ def shape_cases() -> list[Case]:
             _two_for_one("two_aliases.csv", "工业总产值累计", "two aliases of gross_output_value_ytd"),
             _legacy_xls(), _instructions_first(), _tables_on_two_sheets(), *_disguised(), *_folders(), _xls_folder(),
             _two_row_header(), _sheet_two_row_header(), _units_row(), _period_in_title(), _period_title_and_name_disagree(),
-            _formula_cells()]
+            _formula_cells(), _unplaced_error()]
 
